@@ -1,0 +1,47 @@
+"""Project-level pages: the home page and the health check."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from parindex import __version__
+
+logger = logging.getLogger(__name__)
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """Welcome page; the assessment cycle arrives in a later release."""
+    return render(request, "parindex/home.html", {"version": __version__})
+
+
+@require_safe
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """Report whether the application can reach its database (for load balancers, monitors).
+
+    Answers 200 when ``SELECT 1`` succeeds, 503 otherwise. Error details go to the log,
+    never to the response.
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: database unreachable")
+        body = {
+            "status": "error",
+            "database": "error",
+            "message": _("Không kết nối được cơ sở dữ liệu."),
+            "version": __version__,
+        }
+        return JsonResponse(body, status=503, json_dumps_params={"ensure_ascii": False})
+    body = {"status": "ok", "database": "ok", "version": __version__}
+    return JsonResponse(body)
