@@ -2,7 +2,8 @@
 
 PyYAML's composer gives nodes with marks; we build plain Python values from them ourselves so
 that mappings remember the line of each key, duplicate keys are errors (PyYAML silently keeps
-the last), and numbers become exact ``Decimal`` values taken from the text as written.
+the last), numbers become exact ``Decimal`` values taken from the text as written, and only
+``true``/``false`` are booleans (``yes``, ``no``, ``on``, ``off`` stay text).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import yaml
 
 from .errors import Issue
 
+_BOOL_TAG = "tag:yaml.org,2002:bool"
 _NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 
 
@@ -52,9 +54,12 @@ def _build(node: yaml.Node, source: str, issues: list[Issue]) -> Any:
         out.line = node.start_mark.line + 1
         out.key_lines = {}
         for key_node, value_node in node.value:
-            key = _build(key_node, source, issues)
             line = key_node.start_mark.line + 1
-            key = str(key)
+            # Keys are names as written: `yes:`/`no:` must not turn into True/False.
+            if isinstance(key_node, yaml.ScalarNode):
+                key = str(key_node.value)
+            else:
+                key = str(_build(key_node, source, issues))
             if key in out:
                 first = out.key_lines[key]
                 issues.append(
@@ -73,6 +78,10 @@ def _build(node: yaml.Node, source: str, issues: list[Issue]) -> Any:
 
 
 def _scalar(node: yaml.Node) -> Any:
+    if node.tag == _BOOL_TAG and str(node.value).lower() not in ("true", "false"):
+        # YAML 1.1 reads yes/no/on/off/y/n as booleans (the "Norway problem"); like YAML 1.2,
+        # only true/false are booleans here, so option codes such as `no` stay text.
+        return str(node.value)
     if node.tag in _NUMBER_TAGS:
         text = str(node.value).replace("_", "")
         try:

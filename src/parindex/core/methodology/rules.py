@@ -9,7 +9,7 @@ fast path and a list when a user asks why a score is what it is.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -150,6 +150,21 @@ class BandsRule(_RatioMixin, Rule):
     measure: str
     bands: tuple[Band, ...]
     on_zero_denominator: str = "full"
+    # Bands tile the domain (the loader checks it), so lower bounds alone decide: scan from the
+    # highest lower bound down; the first band whose lower bound the value reaches is it.
+    _by_lower: tuple[tuple[Decimal | None, bool, Band], ...] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        ordered = sorted(
+            self.bands,
+            key=lambda b: (b.lower is not None, b.lower or ZERO, not b.lower_inclusive),
+            reverse=True,
+        )
+        object.__setattr__(
+            self, "_by_lower", tuple((b.lower, b.lower_inclusive, b) for b in ordered)
+        )
 
     def default_inputs(self, node_max: Decimal) -> list[InputSpec]:
         if self.measure == "ratio":
@@ -172,12 +187,14 @@ class BandsRule(_RatioMixin, Rule):
             value = self._measure_value(values, trace, as_fraction=False)
         if isinstance(value, str):
             return _zero_denominator(value, self.bands, trace)
-        for band in self.bands:
-            if band.contains(value):
+        for lower, inclusive, band in self._by_lower:
+            if lower is None or value > lower or (inclusive and value == lower):
                 if trace is not None:
                     trace.append(f"Thuộc khoảng {band.describe()} → {format_vn(band.points)}")
                 return band.points
-        raise AssertionError("bands cover the domain")  # pragma: no cover - loader checks
+        # Below every lower bound: only possible for values outside the domain, which input
+        # parsing rejects; the lowest band is the sensible answer.
+        return self._by_lower[-1][2].points
 
     def describe(self) -> str:
         what = {"ratio": "tỷ lệ %", "percent": "tỷ lệ %", "count": "số lần", "number": "giá trị"}
