@@ -31,7 +31,7 @@ from .methodology import (
     load_methodology,
     loads_methodology,
 )
-from .units import Unit, parse_units, unit_type
+from .units import Unit, exempted_by, node_applies, parse_units, unit_type
 
 __all__ = [
     "FORMAT",
@@ -60,11 +60,13 @@ __all__ = [
     "UnitResult",
     "check_published",
     "compute",
+    "exempted_by",
     "explain",
     "format_trace",
     "format_vn",
     "load_methodology",
     "loads_methodology",
+    "node_applies",
     "parse_decimal",
     "parse_inputs",
     "parse_units",

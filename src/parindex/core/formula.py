@@ -40,9 +40,16 @@ _CMPOPS: dict[type, Callable[[Decimal, Decimal], bool]] = {
 def _round(x: Decimal, n: Decimal = Decimal(0)) -> Decimal:
     from .decimals import quantize
 
-    if n != n.to_integral_value() or not 0 <= n <= 6:
-        raise FormulaError("M050", "round(x, n) cần n là số nguyên từ 0 đến 6")
-    return quantize(x, int(n))
+    return quantize(x, int(n))  # n is a literal 0–6, checked when the formula is compiled
+
+
+def _check_precision(arg: ast.expr) -> None:
+    value = arg.value if isinstance(arg, ast.Constant) else None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6:
+        msg = (
+            f"round(x, n) cần n là một số nguyên viết sẵn từ 0 đến 6, không phải '{_describe(arg)}'"
+        )
+        raise FormulaError("M050", msg)
 
 
 def _clamp(x: Decimal, low: Decimal, high: Decimal) -> Decimal:
@@ -196,6 +203,8 @@ def _call(node: ast.expr, names: Scope) -> Compiled:
     func, low, high = _FUNCTIONS[node.func.id]
     if not low <= len(node.args) <= high:
         raise FormulaError("M050", f"hàm {node.func.id} cần từ {low} đến {high} đối số")
+    if node.func.id == "round" and len(node.args) == 2:
+        _check_precision(node.args[1])
     args = [_compile(a, names) for a in node.args]
     return lambda env: func(*(_num(a(env)) for a in args))
 

@@ -14,7 +14,7 @@ from typing import Any
 from .decimals import parse_decimal
 from .errors import InputError, Issue
 from .methodology import InputSpec, Methodology, Node
-from .units import Unit, fold
+from .units import Unit, exempted_by, fold, node_applies
 
 Row = Mapping[str, object]
 Inputs = dict[str, dict[str, dict[str, Any]]]
@@ -128,8 +128,9 @@ def _row(
         )
         issues.append(Issue("I023", f"nút '{node_code}' {why}", source, line, "node", node_code))
         return None
-    if not _applies(node, unit):
-        why = "được miễn" if _exempted(node, unit) else f"không áp dụng cho loại {unit.type}"
+    if not node_applies(node, unit):
+        exempt = exempted_by(node, unit)
+        why = f"được miễn (nút {exempt})" if exempt else f"không áp dụng cho loại {unit.type}"
         issues.append(
             Issue(
                 "I025",
@@ -160,19 +161,6 @@ def _row(
 def _cell(row: Row, key: str) -> str:
     value = row.get(key)
     return "" if value is None else str(value).strip()
-
-
-def _exempted(node: Node, unit: Unit) -> bool:
-    current: Node | None = node
-    while current is not None:
-        if current.code in unit.exempt:
-            return True
-        current = current.parent
-    return False
-
-
-def _applies(node: Node, unit: Unit) -> bool:
-    return node.applies(unit.type) and not _exempted(node, unit)
 
 
 def _spec(node: Node, name: str, source: str, line: int, issues: list[Issue]) -> InputSpec | None:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .errors import InputError, Issue
-from .methodology import UNIT_TYPES, Methodology
+from .methodology import UNIT_TYPES, Methodology, Node
 
 Row = Mapping[str, object]
 
@@ -40,6 +40,25 @@ class Unit:
     type: str
     group: str
     exempt: frozenset[str] = frozenset()
+
+
+def exempted_by(node: Node, unit: Unit) -> str | None:
+    """The code of the node (this one or an ancestor) the unit is exempted from, if any."""
+    current: Node | None = node
+    while current is not None:
+        if current.code in unit.exempt:
+            return current.code
+        current = current.parent
+    return None
+
+
+def node_applies(node: Node, unit: Unit) -> bool:
+    """Whether a node counts for a unit: it applies to the unit's type and is not exempted.
+
+    ``Node.applies_to`` is already inherited from ancestors by the loader; exemptions are
+    checked up the tree here.
+    """
+    return node.applies(unit.type) and exempted_by(node, unit) is None
 
 
 def fold(text: str) -> str:

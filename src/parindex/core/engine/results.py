@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..decimals import HUNDRED, quantize
 from ..methodology import ClassBand, Methodology, Node
 from ..units import Unit
+
+
+class NodeMap(Mapping[str, Decimal | None]):
+    """Node code → value, over a list shared in layout by all units (cheap to create)."""
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, index: Mapping[str, int], values: Sequence[Decimal | None]) -> None:
+        self._index = index
+        self._values = values
+
+    def __getitem__(self, code: str) -> Decimal | None:
+        return self._values[self._index[code]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __repr__(self) -> str:
+        return f"NodeMap({dict(self.items())!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +68,8 @@ class UnitResult:
 
     methodology: Methodology
     unit: Unit
-    points: dict[str, Decimal | None]
-    maxima: dict[str, Decimal | None]
+    points: Mapping[str, Decimal | None]
+    maxima: Mapping[str, Decimal | None]
     total: Decimal
     max: Decimal
     index: Decimal | None

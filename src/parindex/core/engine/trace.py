@@ -10,11 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..decimals import format_vn
+from ..decimals import ZERO, format_vn
 from ..methodology import Methodology, Node
 from ..units import Unit
-from .results import Results, UnitResult
-from .scoring import LeafValues, compute, score_leaf
+from ._compile import LeafValues
+from .results import AreaResult, Results, UnitResult
+from .scoring import compute, score_leaf
 
 
 @dataclass(slots=True)
@@ -28,6 +29,7 @@ class TraceNode:
     percent: Decimal | None
     steps: list[str] = field(default_factory=list)
     children: list[TraceNode] = field(default_factory=list)
+    decimals: int = 2  # how points are shown (the methodology's rounding of points)
 
 
 def explain(
@@ -49,26 +51,33 @@ def explain(
 
 
 def _unit_trace(m: Methodology, r: UnitResult, ranked: UnitResult | None) -> TraceNode:
-    d = m.rounding.index
+    d, p = m.rounding.index, m.rounding.points
     area_results = r.areas()
     areas = [
-        TraceNode(a.code, a.title, a.points, a.max, a.index, [_area_kind(a.kind)])
+        TraceNode(a.code, a.title, a.points, a.max, a.index, [_area_step(a, p, d)], decimals=p)
         for a in area_results
     ]
-    parts = " + ".join(f"{a.code}: {format_vn(a.points)}" for a in area_results) or "0"
-    steps = [f"Tổng điểm = {parts} = {format_vn(r.total)}"]
-    excluded = [n.code for n in m.areas if r.maxima[n.code] is None]
+    parts = " + ".join(f"{a.code}: {format_vn(a.points, p)}" for a in area_results) or "0"
+    steps = [f"Tổng điểm = {parts} = {format_vn(r.total, p)}"]
     if r.max != m.max_points:
+        # The topmost nodes left out: not applicable, exempted, or with a zero denominator.
+        excluded = [
+            n.code
+            for n in m.walk()
+            if r.maxima[n.code] is None
+            and (n.parent is None or r.maxima[n.parent.code] is not None)
+        ]
+        whole = format_vn(m.max_points, p)
         steps.append(
-            f"Điểm tối đa áp dụng = {format_vn(r.max)} (bộ tiêu chí {format_vn(m.max_points)}, "
-            "trừ các nút không áp dụng hoặc được miễn"
-            + (f": {', '.join(excluded)})" if excluded else ")")
+            f"Điểm tối đa áp dụng = {format_vn(r.max, p)} (bộ tiêu chí {whole}, không tính "
+            f"các nút không áp dụng hoặc được miễn: {', '.join(excluded)})"
         )
     else:
-        steps.append(f"Điểm tối đa = {format_vn(r.max)}")
+        steps.append(f"Điểm tối đa = {format_vn(r.max, p)}")
     if r.index is not None:
         steps.append(
-            f"Chỉ số = {format_vn(r.total)} / {format_vn(r.max)} × 100 = {format_vn(r.index, d)} %"
+            f"Chỉ số = {format_vn(r.total, p)} / {format_vn(r.max, p)} × 100 = "
+            f"{format_vn(r.index, d)} %"
             f" (làm tròn {d} chữ số, {m.rounding.mode})"
         )
     if r.klass is not None:
@@ -81,16 +90,22 @@ def _unit_trace(m: Methodology, r: UnitResult, ranked: UnitResult | None) -> Tra
         )
         steps.append(f"Hạng {ranked.rank} trong khối {r.unit.group} ({how})")
     title = f"{r.unit.code} — {r.unit.name}"
-    return TraceNode("", title, r.total, r.max, r.index, steps, areas)
+    return TraceNode("", title, r.total, r.max, r.index, steps, areas, decimals=p)
 
 
-def _area_kind(kind: str) -> str:
-    return {"standard": "Lĩnh vực", "bonus": "Điểm thưởng", "penalty": "Điểm trừ"}[kind]
+def _area_step(a: AreaResult, p: int, d: int) -> str:
+    if a.kind == "bonus":
+        return "Điểm thưởng: cộng vào tổng điểm, không tính vào điểm tối đa"
+    if a.kind == "penalty":
+        return "Điểm trừ: trừ vào tổng điểm, không tính vào điểm tối đa"
+    index = format_vn(a.index, d) if a.index is not None else "—"
+    return f"Chỉ số thành phần = {format_vn(a.points, p)} / {format_vn(a.max, p)} × 100 = {index} %"
 
 
 def _node_trace(node: Node, r: UnitResult, inputs: Mapping[str, LeafValues]) -> TraceNode:
     points, top = r.points[node.code], r.maxima[node.code]
-    out = TraceNode(node.code, node.title, points, top, r.percent(node.code))
+    p = r.methodology.rounding.points
+    out = TraceNode(node.code, node.title, points, top, r.percent(node.code), decimals=p)
     if points is None and r.status.get(node.code) is None:
         out.steps.append(_why_not_applicable(node, r.unit))
         return out
@@ -100,8 +115,8 @@ def _node_trace(node: Node, r: UnitResult, inputs: Mapping[str, LeafValues]) -> 
         score_leaf(node, inputs.get(node.code), r.methodology, out.steps)
         return out
     applicable = [c for c in node.children if r.points[c.code] is not None]
-    parts = " + ".join(f"{c.code}: {format_vn(r.points[c.code] or Decimal(0))}" for c in applicable)
-    out.steps.append(f"Tổng các nút con áp dụng = {parts} = {format_vn(points or Decimal(0))}")
+    parts = " + ".join(f"{c.code}: {format_vn(r.points[c.code] or ZERO, p)}" for c in applicable)
+    out.steps.append(f"Tổng các nút con áp dụng = {parts} = {format_vn(points or ZERO, p)}")
     out.children = [_node_trace(c, r, inputs) for c in node.children]
     return out
 
@@ -130,7 +145,7 @@ def _format(t: TraceNode, depth: int, indent: str, lines: list[str]) -> None:
     if t.points is None:
         lines.append(f"{pad}{head}: không tính")
     else:
-        score = f"{format_vn(t.points)} / {format_vn(t.max or Decimal(0))}"
+        score = f"{format_vn(t.points, t.decimals)} / {format_vn(t.max or ZERO, t.decimals)}"
         pct = f" ({format_vn(t.percent)} %)" if t.percent is not None else ""
         lines.append(f"{pad}{head}: {score}{pct}")
     lines.extend(f"{pad}{indent}· {step}" for step in t.steps)

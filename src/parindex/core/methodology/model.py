@@ -63,10 +63,12 @@ class InputSpec:
         if self.kind == "boolean":
             return "có / không"
         parts = {"integer": "số nguyên", "number": "số", "percent": "tỷ lệ %"}[self.kind]
-        low = "" if self.min is None else format_vn(self.min)
-        high = "" if self.max is None else format_vn(self.max)
-        if low or high:
-            parts += f" từ {low or '…'} đến {high or '…'}"
+        if self.min is not None and self.max is not None:
+            parts += f" từ {format_vn(self.min)} đến {format_vn(self.max)}"
+        elif self.min is not None:
+            parts += f" ≥ {format_vn(self.min)}"
+        elif self.max is not None:
+            parts += f" ≤ {format_vn(self.max)}"
         if self.step is not None:
             parts += f", bước {format_vn(self.step)}"
         return parts

@@ -152,7 +152,8 @@ class BandsRule(_RatioMixin, Rule):
     on_zero_denominator: str = "full"
     # Bands tile the domain (the loader checks it), so lower bounds alone decide: scan from the
     # highest lower bound down; the first band whose lower bound the value reaches is it.
-    _by_lower: tuple[tuple[Decimal | None, bool, Band], ...] = field(
+    # Derived from ``bands``: (lower bound, inclusive, band), highest first.
+    thresholds: tuple[tuple[Decimal | None, bool, Band], ...] = field(
         init=False, repr=False, compare=False
     )
 
@@ -163,7 +164,7 @@ class BandsRule(_RatioMixin, Rule):
             reverse=True,
         )
         object.__setattr__(
-            self, "_by_lower", tuple((b.lower, b.lower_inclusive, b) for b in ordered)
+            self, "thresholds", tuple((b.lower, b.lower_inclusive, b) for b in ordered)
         )
 
     def default_inputs(self, node_max: Decimal) -> list[InputSpec]:
@@ -187,14 +188,14 @@ class BandsRule(_RatioMixin, Rule):
             value = self._measure_value(values, trace, as_fraction=False)
         if isinstance(value, str):
             return _zero_denominator(value, self.bands, trace)
-        for lower, inclusive, band in self._by_lower:
+        for lower, inclusive, band in self.thresholds:
             if lower is None or value > lower or (inclusive and value == lower):
                 if trace is not None:
                     trace.append(f"Thuộc khoảng {band.describe()} → {format_vn(band.points)}")
                 return band.points
         # Below every lower bound: only possible for values outside the domain, which input
         # parsing rejects; the lowest band is the sensible answer.
-        return self._by_lower[-1][2].points
+        return self.thresholds[-1][2].points
 
     def describe(self) -> str:
         what = {"ratio": "tỷ lệ %", "percent": "tỷ lệ %", "count": "số lần", "number": "giá trị"}
@@ -238,7 +239,8 @@ class ProportionalRule(_RatioMixin, Rule):
         clamped = max(ZERO, min(ONE, ratio))
         points = self.node_max * clamped
         if trace is not None:
-            trace.append(f"Điểm = {format_vn(self.node_max)} × {format_vn(clamped, 6)}")
+            shown = format_vn(clamped.quantize(Decimal("0.000001")).normalize())
+            trace.append(f"Điểm = {format_vn(self.node_max)} × {shown}")
         return points
 
     def describe(self) -> str:
