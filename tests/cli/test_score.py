@@ -18,7 +18,8 @@ Unit C (central_agency, Trung ương): 2.2 does not apply, max 12 − 2 = 10:
   total 8.83; index 88.30 → A; rank 1 of 1 in Trung ương
 Unit D (department, Sở, exempt from area 2), max 12 − 6 = 6:
   1.1 none → 0 · 1.2 9/10 = 90 % → 3 · 3.1 100 % → 2 → standard 5; bonus 2 × 0.5 = 1;
-  5.1 missing → 0 (warning W001); total min(6, 5 + 1) = 6; index 100.00 → A
+  5.1 (penalty) not reported → nothing deducted, no warning; total min(6, 5 + 1) = 6;
+  index 100.00 → A
 Ranks in Sở: D 100.00 → 1, A 96.67 → 2, B 50.00 → 3.
 """
 
@@ -75,7 +76,7 @@ def test_json_areas_nodes_and_warnings(run, files):
     assert units["C"]["nodes"]["3.1"] == "1.33"  # 1.325 rounded half up
     assert units["C"]["nodes"]["2.2"] is None  # not applicable to central agencies
     assert units["D"]["nodes"]["2"] is None and units["D"]["nodes"]["2.1"] is None
-    assert [(w["code"], w["unit"]) for w in doc["warnings"]] == [("W001", "D")]
+    assert doc["warnings"] == []  # an unreported penalty item means nothing to deduct
 
 
 def test_csv_ranking_with_area_columns(run, files):
@@ -99,7 +100,7 @@ def test_csv_ranking_with_area_columns(run, files):
 def test_xlsx_sheets_with_numeric_cells(run, files):
     out = files["dir"] / "ket-qua.xlsx"
     code, stdout, _ = run(*score_args(files, out))
-    assert code == 0 and "4 đơn vị, 1 cảnh báo" in stdout
+    assert code == 0 and "4 đơn vị, 0 cảnh báo" in stdout
     book = load_workbook(out)
     assert book.sheetnames == ["Xếp hạng", "Điểm theo tiêu chí", "Điểm bị mất", "Cảnh báo"]
     ranking = [[c.value for c in row] for row in book["Xếp hạng"].iter_rows(min_row=2)]
@@ -129,14 +130,17 @@ def test_xlsx_node_lost_and_warning_sheets(run, files):
     ]
     assert [r[2] for r in lost if r[0] == "B"] == ["2.1", "2.2", "1.2", "1.1", "3.1"]
     warnings = [[c.value for c in row] for row in book["Cảnh báo"].iter_rows(min_row=2)]
-    assert [w[:2] for w in warnings] == [["W001", "D"]]
+    assert warnings == []
 
 
 def test_prints_ranking_and_warnings(run, files):
-    code, out, err = run(*score_args(files, files["dir"] / "r.json"))
+    # Sở B leaves 1.1 (a standard criterion) empty: 0 points and a "missing data" warning.
+    inputs = files["dir"] / "thieu.csv"
+    inputs.write_text(files["inputs"].read_text("utf-8").replace("B,1.1,,late\n", ""), "utf-8")
+    code, out, err = run(*score_args(files, files["dir"] / "r.json", inputs=inputs))
     assert code == 0
     assert "Sở A" in out and "96,67 %" in out
-    assert "cảnh báo W001" in err
+    assert "cảnh báo W001" in err and "đơn vị B thiếu dữ liệu ở 1 tiêu chí" in err
 
 
 def test_units_as_xlsx_and_inputs_with_semicolons(run, files):

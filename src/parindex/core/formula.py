@@ -118,9 +118,6 @@ def _constant(node: ast.expr, names: Scope) -> Compiled:
 def _name(node: ast.expr, names: Scope) -> Compiled:
     assert isinstance(node, ast.Name)
     ident = node.id
-    if ident in ("True", "False"):
-        flag = ident == "True"
-        return lambda env: flag
     if ident not in names:
         known = ", ".join(sorted(names)) or "(không có)"
         raise FormulaError("M051", f"tên '{ident}' chưa được khai báo; các tên hợp lệ: {known}")

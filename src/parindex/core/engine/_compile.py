@@ -25,6 +25,7 @@ Scorer = Callable[[LeafValues], Hit]
 
 OK, MISSING, NOT_APPLICABLE, CLAMPED = "ok", "missing", "not_applicable", "clamped"
 MISSING_HIT: Hit = (ZERO, MISSING)
+NOTHING_HIT: Hit = (ZERO, OK)
 ONE = Decimal(1)
 _MEMO_LIMIT = 4096
 
@@ -35,6 +36,11 @@ def score_leaf_values(
     """The reference scoring of one leaf: rule, then clamping to the node's range, then rounding."""
     names = [spec.name for spec in node.inputs]
     if values is None or any(name not in values for name in names):
+        if node.kind != "standard":
+            # Bonus and penalty items are reported only when they happen: no data, no change.
+            if trace is not None:
+                trace.append("Không có dữ liệu: không cộng, không trừ điểm")
+            return NOTHING_HIT
         if trace is not None:
             absent = [n for n in names if values is None or n not in values]
             trace.append(f"Thiếu dữ liệu ({', '.join(absent)}) → 0 điểm")

@@ -15,6 +15,9 @@ class Reader:
     def __init__(self, source: str) -> None:
         self.source = source
         self.issues: list[Issue] = []
+        # Codes whose maximum (or "max_points") was invalid and already reported.
+        self.unsure: set[str] = set()
+        self.max_lines: dict[str, int] = {}  # node code → line of its `max`
 
     def error(self, code: str, message: str, line: int | None, node: str | None = None) -> None:
         self.issues.append(Issue(code, message, self.source, line, node=node))

@@ -92,7 +92,7 @@ def _fits_area(r: Reader, spec: LocMap, kind: str, node: Node) -> bool:
 
 def _check_bounds(r: Reader, spec: LocMap, rule: Rule, node: Node) -> None:
     bounds = rule.bounds(node.max)
-    if bounds is None:
+    if bounds is None or node.code in r.unsure:
         return
     low, high = bounds
     lo_ok, hi_ok = (-node.max, ZERO) if node.kind == "penalty" else (ZERO, node.max)
@@ -181,7 +181,7 @@ def _coverage(r: Reader, bands: list[Band], measure: str, node: Node) -> bool:
     dom_low, dom_high = {"count": (ZERO, None), "number": (None, None)}.get(
         measure, (ZERO, HUNDRED)
     )
-    ok = True
+    ok = _reachable(r, bands, dom_low, dom_high, node)
     first, last = bands[0], bands[-1]
     if (
         dom_low is not None
@@ -212,6 +212,32 @@ def _coverage(r: Reader, bands: list[Band], measure: str, node: Node) -> bool:
         ok = False
     for prev, nxt in itertools.pairwise(bands):
         ok = _adjacent(r, prev, nxt, measure, node) and ok
+    return ok
+
+
+def _reachable(
+    r: Reader, bands: list[Band], low: Decimal | None, high: Decimal | None, node: Node
+) -> bool:
+    """Every band must contain some value of the domain (a percent never exceeds 100)."""
+    ok = True
+    for band in bands:
+        above = (
+            high is not None
+            and band.lower is not None
+            and (band.lower > high or (band.lower == high and not band.lower_inclusive))
+        )
+        below = (
+            low is not None
+            and band.upper is not None
+            and (band.upper < low or (band.upper == low and not band.upper_inclusive))
+        )
+        if above or below:
+            domain = f"[{'−∞' if low is None else low}, {'∞' if high is None else high}]"
+            msg = (
+                f"khoảng {band.describe()} nằm ngoài miền giá trị {domain}, không bao giờ đạt được"
+            )
+            r.error("M032", msg, band.line, node.code)
+            ok = False
     return ok
 
 

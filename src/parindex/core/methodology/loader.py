@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -106,16 +107,21 @@ def _build(r: Reader, top: LocMap) -> Methodology | None:
         r.error("M005", msg, r.line_of(top, "id"))
     year = top["year"]
     if not isinstance(year, Decimal) or year != int(year) or not 1990 <= year <= 2100:
-        r.error("M005", f"'year' phải là một năm (ví dụ 2026), không phải '{year}'", top.line)
+        msg = f"'year' phải là một năm (ví dụ 2026), không phải '{year}'"
+        r.error("M005", msg, r.line_of(top, "year"))
         year = Decimal(0)
     unit_types = _unit_types(r, top)
-    max_points = r.number(top, "max_points", positive=True) or ZERO
+    max_points = r.number(top, "max_points", positive=True)
+    if max_points is None:
+        r.unsure.add("max_points")
+    rounding = _rounding(r, top)
     areas = _areas(r, top, frozenset(unit_types))
     if areas is None:
         return None
     nodes = _index(r, areas)
+    _check_decimals(r, nodes.values(), rounding)
     standard = sum((a.max for a in areas if a.kind == "standard"), ZERO)
-    if standard != max_points:
+    if not r.unsure & ({"max_points"} | {a.code for a in areas}) and standard != max_points:
         r.error(
             "M021",
             f"tổng điểm các lĩnh vực thường là {standard}, khác max_points = {max_points}",
@@ -127,17 +133,32 @@ def _build(r: Reader, top: LocMap) -> Methodology | None:
         year=int(year),
         status=r.choice(top, "status", ("official", "sample"), None, "sample"),
         unit_types=tuple(unit_types),
-        max_points=max_points,
+        max_points=max_points or ZERO,
         areas=areas,
         source=r.source,
         decision=_decision(r, top),
         description=r.text(top, "description"),
         notes=tuple(_texts(r, top, "notes")),
-        rounding=_rounding(r, top),
+        rounding=rounding,
         classes=_classes(r, top),
         ranking_method=_ranking(r, top),
         nodes=nodes,
     )
+
+
+def _check_decimals(r: Reader, nodes: Iterable[Node], rounding: Rounding) -> None:
+    """A maximum needs no more decimals than points are rounded to, or full marks would
+    round above it (0,25 with 1 decimal would become 0,3)."""
+    for node in nodes:
+        if not node.is_leaf:
+            continue  # a parent's maximum is the sum of its leaves'
+        exponent = node.max.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > rounding.points:
+            msg = (
+                f"điểm tối đa {node.max} có {-exponent} chữ số thập phân, nhiều hơn số chữ số "
+                f"làm tròn điểm (rounding.points = {rounding.points})"
+            )
+            r.error("M005", msg, r.max_lines.get(node.code, node.line), node.code)
 
 
 def _texts(r: Reader, mapping: LocMap, key: str, node: str | None = None) -> list[str]:
@@ -279,10 +300,14 @@ def _node(
         return None
     _check_code(r, m, code, parent)
     kind = parent.kind if parent else r.choice(m, "kind", AREA_KINDS, code, "standard")
+    top = r.number(m, "max", code, minimum=ZERO)
+    r.max_lines[code] = r.line_of(m, "max")
+    if top is None:
+        r.unsure.add(code)  # already reported: skip the sums that would only repeat it
     node = Node(
         code=code,
         title=r.text(m, "title", code),
-        max=r.number(m, "max", code, minimum=ZERO) or ZERO,
+        max=top or ZERO,
         line=m.line,
         kind=kind,
         parent=parent,
@@ -347,7 +372,8 @@ def _children(r: Reader, m: LocMap, node: Node, types: frozenset[str]) -> None:
         if child is not None:
             node.children.append(child)
     total = sum((c.max for c in node.children), ZERO)
-    if node.children and len(node.children) == len(items) and total != node.max:
+    unsure = r.unsure & ({node.code} | {c.code for c in node.children})
+    if node.children and len(node.children) == len(items) and not unsure and total != node.max:
         parts = " + ".join(f"{c.code}: {c.max}" for c in node.children)
         msg = f"tổng điểm các nút con là {total} ({parts}), khác điểm tối đa {node.max} của nút"
         r.error("M020", msg, r.line_of(m, "max"), node.code)

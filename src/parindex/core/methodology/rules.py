@@ -59,15 +59,6 @@ class Band:
     points: Decimal
     line: int = 0
 
-    def contains(self, value: Decimal) -> bool:
-        if self.lower is not None and (
-            value < self.lower or (value == self.lower and not self.lower_inclusive)
-        ):
-            return False
-        return self.upper is None or not (
-            value > self.upper or (value == self.upper and not self.upper_inclusive)
-        )
-
     def describe(self) -> str:
         low = "" if self.lower is None else ("≥ " if self.lower_inclusive else "> ")
         high = "" if self.upper is None else ("≤ " if self.upper_inclusive else "< ")
