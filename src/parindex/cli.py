@@ -1,6 +1,8 @@
-"""Command line: ``parindex methodology validate|show``, ``template``, ``score``, ``explain``.
+"""Command line: ``parindex methodology validate|show``, ``template``, ``score``, ``explain``,
+``published check``.
 
-Exit codes: 0 success; 1 ``methodology validate`` found errors; 2 wrong usage or a file that
+Exit codes: 0 success; 1 ``methodology validate`` found errors or ``published check`` found
+inconsistencies; 2 wrong usage or a file that
 cannot be used (every problem printed as ``PATH:LINE: CODE: [cột X] message``, nothing
 written). User mistakes never show a Python traceback.
 """
@@ -23,12 +25,14 @@ from .core import (
     Node,
     Results,
     Unit,
+    check_published,
     compute,
     explain,
     format_trace,
     format_vn,
     load_methodology,
     parse_inputs,
+    parse_published,
     parse_units,
 )
 from .exports import RESULT_FORMATS, STATUS_LABELS, write_results, write_template
@@ -37,6 +41,10 @@ from .tabular import (
     INPUT_HELPERS,
     INPUT_OPTIONAL,
     INPUT_SHEETS,
+    PUBLISHED_COLUMNS,
+    PUBLISHED_OPTIONAL,
+    PUBLISHED_PREFIXES,
+    PUBLISHED_SHEETS,
     UNIT_COLUMNS,
     UNIT_OPTIONAL,
     UNIT_SHEETS,
@@ -96,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     _template_parser(sub)
     _score_parser(sub)
     _explain_parser(sub)
+    _published_parser(sub)
     return parser
 
 
@@ -246,6 +255,44 @@ def _node_lines(node: Node) -> list[str]:
     if node.rule is not None:
         lines.append(f"{pad}    → {node.rule.describe()}")
     return lines
+
+
+def _published_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = _command(sub, "published", "Kết quả đã công bố (published results)")
+    psub = p.add_subparsers(title="lệnh (commands)", metavar="LỆNH", required=True)
+    c = _command(
+        psub,
+        "check",
+        "Kiểm tra tính nhất quán của bảng kết quả công bố: tổng thành phần, chỉ số, thứ tự "
+        "hạng (check published figures for consistency)",
+    )
+    c.add_argument("path", metavar="PATH", type=Path, help="tệp CSV/XLSX (CSV/XLSX file)")
+    c.add_argument(
+        "--decimals",
+        type=int,
+        default=2,
+        choices=range(0, 7),
+        metavar="N",
+        help="số chữ số thập phân đã công bố, mặc định 2 (published decimals)",
+    )
+    c.set_defaults(handler=_published_check)
+
+
+def _published_check(args: argparse.Namespace) -> int:
+    rows = read_table(
+        args.path,
+        PUBLISHED_COLUMNS,
+        PUBLISHED_OPTIONAL,
+        sheets=PUBLISHED_SHEETS,
+        prefixed_columns=PUBLISHED_PREFIXES,
+    )
+    findings = check_published(parse_published(rows, str(args.path)), decimals=args.decimals)
+    for finding in findings:
+        print(f"{args.path}: {finding.code}: {finding.message}")
+    if findings:
+        return EXIT_INVALID
+    print(f"{args.path}: nhất quán ({len(rows)} đơn vị)")
+    return EXIT_OK
 
 
 # --- template, score, explain ---------------------------------------------------------------

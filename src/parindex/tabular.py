@@ -26,6 +26,11 @@ UNIT_SHEETS = ("đơn vị", "don vi", "units")
 
 INPUT_COLUMNS = ("unit", "node", "value")
 INPUT_OPTIONAL = ("input",)
+PUBLISHED_COLUMNS = ("code", "total")
+PUBLISHED_OPTIONAL = ("name", "group", "max", "index", "rank", "class")
+PUBLISHED_PREFIXES = ("area_",)
+PUBLISHED_SHEETS = ("xếp hạng", "xep hang", "ranking", "kết quả", "ket qua")
+
 INPUT_SHEETS = ("nhập liệu", "nhap lieu", "inputs", "đầu vào")
 # Read-only helper columns of the input template (``parindex template``): read back and ignored.
 INPUT_HELPERS = (
@@ -47,12 +52,14 @@ def read_table(
     *,
     ignored_columns: Sequence[str] = (),
     sheets: Sequence[str] = (),
+    prefixed_columns: Sequence[str] = (),
 ) -> Rows:
     """Data rows of a CSV or XLSX table with the given columns.
 
-    ``ignored_columns`` are accepted in the header and dropped from the rows. For XLSX the
-    first sheet whose name is one of ``sheets`` (case-insensitive) is read, else the first
-    sheet. Blank rows are skipped. Raises :class:`InputError` if the file cannot be used.
+    ``ignored_columns`` are accepted in the header and dropped from the rows; columns whose
+    name starts with one of ``prefixed_columns`` (e.g. ``area_``) are accepted and kept. For
+    XLSX the first sheet whose name is one of ``sheets`` (case-insensitive) is read, else the
+    first sheet. Blank rows are skipped. Raises :class:`InputError` if the file cannot be used.
     """
     source = str(path)
     suffix = Path(path).suffix.lower()
@@ -67,7 +74,7 @@ def read_table(
         if suffix == ".csv"
         else _read_xlsx(Path(path), source, sheets)
     )
-    return _rows(raw, source, required_columns, optional_columns, ignored_columns)
+    return _rows(raw, source, required_columns, optional_columns, ignored_columns, prefixed_columns)
 
 
 def os_reason(exc: OSError) -> str:
@@ -148,13 +155,18 @@ def _rows(
     required: Sequence[str],
     optional: Sequence[str],
     ignored: Sequence[str],
+    prefixed: Sequence[str] = (),
 ) -> Rows:
     content = [(n, cells) for n, cells in raw if not _blank(cells)]
     if not content:
         raise _error("T004", "tệp rỗng: thiếu dòng tiêu đề (tên cột) ở dòng 1", source)
     header_line, header = content[0]
-    names = _header(header, header_line, source, required, optional, ignored)
-    keep = {i: name for i, name in enumerate(names) if name in required or name in optional}
+    names = _header(header, header_line, source, required, optional, ignored, prefixed)
+    keep = {
+        i: name
+        for i, name in enumerate(names)
+        if name in required or name in optional or _prefixed(name, prefixed)
+    }
     out: Rows = []
     issues: list[Issue] = []
     for line, cells in content[1:]:
@@ -181,13 +193,14 @@ def _header(
     required: Sequence[str],
     optional: Sequence[str],
     ignored: Sequence[str],
+    prefixed: Sequence[str] = (),
 ) -> list[str]:
     names = [unicodedata.normalize("NFC", str(c)).strip().casefold() for c in cells]
     while names and names[-1] == "":
         names.pop()
-    valid = [*required, *optional, *ignored]
+    valid = [*required, *optional, *ignored, *(f"{p}…" for p in prefixed)]
     issues = list(_duplicates(names, line, source))
-    unknown = [n for n in names if n and n not in valid]
+    unknown = [n for n in names if n and n not in valid and not _prefixed(n, prefixed)]
     if unknown:
         msg = f"cột không hợp lệ: {', '.join(unknown)}; các cột hợp lệ: {', '.join(valid)}"
         issues.append(Issue("T006", msg, source, line))
@@ -198,6 +211,10 @@ def _header(
     if issues:
         raise InputError(issues)
     return names
+
+
+def _prefixed(name: str, prefixes: Sequence[str]) -> bool:
+    return any(name.startswith(p) and len(name) > len(p) for p in prefixes)
 
 
 def _duplicates(names: list[str], line: int, source: str) -> Iterator[Issue]:

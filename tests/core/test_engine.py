@@ -826,3 +826,18 @@ def test_an_issue_prints_as_one_line():
 def test_plain_numbers_for_machines():
     assert plain(d("59.27027"), 2) == "59.27"
     assert plain(d("100"), 2) == "100.00"
+
+
+# --- published tables read from rows ---------------------------------------------------------
+
+
+def test_parse_published_reads_components_and_keeps_zero_parts():
+    from parindex.core import parse_published
+
+    rows = parse_published(
+        [(2, {"code": "A", "group": "K", "total": "5", "rank": "1", "area_1": "0", "area_2": "5"})]
+    )
+
+    assert rows[0].components == {"1": Decimal("0"), "2": Decimal("5")}
+    assert rows[0].rank == 1 and rows[0].line == 2
+    assert check_published(rows) == []

@@ -3,7 +3,7 @@
 Data in, results plus a trace out. The public names are listed in ``__all__``.
 """
 
-from .checks import PublishedRow, check_published
+from .checks import PublishedRow, check_published, parse_published
 from .decimals import format_vn, parse_decimal, quantize
 from .engine import (
     AreaResult,
@@ -69,6 +69,7 @@ __all__ = [
     "node_applies",
     "parse_decimal",
     "parse_inputs",
+    "parse_published",
     "parse_units",
     "parse_value",
     "quantize",

@@ -12,8 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .decimals import HUNDRED, ZERO, format_vn, quantize
+from .decimals import HUNDRED, ZERO, format_vn, parse_decimal, quantize
 from .engine.results import Finding
+from .errors import InputError, Issue
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,53 @@ class PublishedRow:
     rank: int | None = None
     components: Mapping[str, Decimal] = field(default_factory=dict)
     line: int | None = None
+
+
+def parse_published(
+    rows: Iterable[tuple[int, Mapping[str, object]]], source: str = "<kết quả công bố>"
+) -> list[PublishedRow]:
+    """Published figures from rows with ``code, total`` and optionally ``group, max, index,
+    rank`` and component columns ``area_<code>``; :class:`InputError` on any bad cell."""
+    issues: list[Issue] = []
+    out = [row for line, cells in rows if (row := _published(line, cells, source, issues))]
+    if issues:
+        raise InputError(issues)
+    return out
+
+
+def _published(
+    line: int, row: Mapping[str, object], source: str, issues: list[Issue]
+) -> PublishedRow | None:
+    before = len(issues)
+
+    def number(column: str) -> Decimal | None:
+        raw = row.get(column)
+        if raw is None or str(raw).strip() == "":
+            return None
+        try:
+            return parse_decimal(raw)
+        except ValueError as exc:
+            issues.append(Issue("P003", str(exc), source, line, column))
+            return None
+
+    code, total, rank = str(row.get("code") or "").strip(), number("total"), number("rank")
+    bad_cells = {i.column for i in issues[before:]}  # a non-number total is reported already
+    for column, value in (("code", code), ("total", total)):
+        if value in ("", None) and column not in bad_cells:
+            msg = f"cột '{column}' không được để trống"
+            issues.append(Issue("P001", msg, source, line, column))
+    if rank is not None and (rank != rank.to_integral_value() or rank < 1):
+        issues.append(Issue("P002", f"hạng {rank} phải là số nguyên ≥ 1", source, line, "rank"))
+    parts = {
+        key.removeprefix("area_"): value
+        for key in row
+        if key.startswith("area_") and (value := number(key)) is not None
+    }
+    if len(issues) > before or total is None:
+        return None
+    group = str(row.get("group") or "").strip()
+    ranked = None if rank is None else int(rank)
+    return PublishedRow(code, total, group, number("max"), number("index"), ranked, parts, line)
 
 
 def check_published(
@@ -48,11 +96,13 @@ def check_published(
             allowed = tolerance if tolerance is not None else step / 2 * len(row.components)
             if abs(total - row.total) > allowed:
                 parts = " + ".join(f"{k}: {format_vn(v)}" for k, v in row.components.items())
+                capped = row.max is not None and row.total == row.max and total > row.total
+                hint = " (tổng điểm đã được giới hạn ở điểm tối đa?)" if capped else ""
                 findings.append(
                     Finding(
                         "W101",
                         f"{where}đơn vị {row.unit}: tổng các thành phần {parts} = "
-                        f"{format_vn(total)}, khác tổng điểm công bố {format_vn(row.total)}",
+                        f"{format_vn(total)}, khác tổng điểm công bố {format_vn(row.total)}{hint}",
                         row.unit,
                     )
                 )
