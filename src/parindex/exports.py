@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import math
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -44,6 +45,7 @@ _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 _HELPER_FILL = PatternFill("solid", fgColor="EDEDED")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
 
 
 # --- files ----------------------------------------------------------------------------------
@@ -178,16 +180,33 @@ def _formats(m: Methodology) -> tuple[str, str]:
     return fmt(m.rounding.points), fmt(m.rounding.index)
 
 
-def _sheet(book: Workbook, title: str, columns: Sequence[tuple[str, int]]) -> Worksheet:
+def _sheet(
+    book: Workbook, title: str, columns: Sequence[tuple[str, int]], *, fit_width: bool = True
+) -> Worksheet:
     """A sheet with a styled, frozen header row; ``columns`` are (header, width) pairs."""
     ws = book.create_sheet(title)
+    _print_setup(ws, fit_width)
     ws.append([name for name, _ in columns])
     for i, (_, width) in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=i)
         cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _WRAP
         ws.column_dimensions[get_column_letter(i)].width = width
+    longest = max((len(name) / width for name, width in columns), default=1)
+    ws.row_dimensions[1].height = 15.0 * max(1, math.ceil(longest * 1.2))
     ws.freeze_panes = "A2"
     return ws
+
+
+def _print_setup(ws: Worksheet, fit_width: bool, title_rows: str = "1:1") -> None:
+    """A4 landscape, header repeated on every page; all columns on one page width unless
+    the sheet is a wide matrix that would print unreadably small."""
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.print_title_rows = title_rows
+    if fit_width:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
 
 
 def _append(ws: Worksheet, values: Sequence[object], formats: dict[int, str]) -> None:
@@ -226,7 +245,9 @@ def _nodes_sheet(book: Workbook, results: Results) -> None:
     pts, idx = _formats(m)
     nodes = list(m.walk())
     fixed = [("Mã đơn vị", 12), ("Tên đơn vị", 34), ("Tổng điểm", 10), ("Chỉ số (%)", 10)]
-    ws = _sheet(book, "Điểm theo tiêu chí", fixed + [(n.code, 12) for n in nodes])
+    ws = _sheet(book, "Điểm theo tiêu chí", fixed + [(n.code, 12) for n in nodes], fit_width=False)
+    ws.print_title_rows = "1:2"
+    ws.print_title_cols = "A:B"
     ws.append(["", "", "", ""] + [f"{n.title} (tối đa {_max_text(n)})" for n in nodes])
     for cell in ws[2]:
         cell.alignment, cell.font = _WRAP, Font(italic=True)
@@ -330,9 +351,22 @@ def _specs(m: Methodology) -> dict[tuple[str, str], InputSpec]:
 
 def _style_template_row(ws: Worksheet, row: int) -> None:
     ws.cell(row=row, column=4).protection = Protection(locked=False)
+    ws.row_dimensions[row].height = _row_height(ws, row)
+    for column in range(1, 5):
+        ws.cell(row=row, column=column).alignment = _TOP
     for column in range(5, len(TEMPLATE_COLUMNS) + 1):
         cell = ws.cell(row=row, column=column)
         cell.fill, cell.alignment = _HELPER_FILL, _WRAP
+
+
+def _row_height(ws: Worksheet, row: int) -> float:
+    """Points for the wrapped helper texts to show whole; spreadsheet files carry no
+    automatic heights, so printed and opened sheets would otherwise overlap lines."""
+    lines = 1
+    for column, (_, width) in enumerate(TEMPLATE_COLUMNS, start=1):
+        text = str(ws.cell(row=row, column=column).value or "")
+        lines = max(lines, math.ceil(len(text) * 1.1 / width))
+    return 15.0 * min(lines, 8)
 
 
 def _protect(ws: Worksheet, last_row: int) -> None:
@@ -385,6 +419,7 @@ def _validation_key(spec: InputSpec) -> tuple[object, ...] | None:
 
 def _guide_sheet(book: Workbook, m: Methodology, units: Sequence[Unit], rows: int) -> None:
     ws = book.create_sheet("Hướng dẫn")
+    _print_setup(ws, fit_width=True)
     ws.column_dimensions["A"].width = 110
     ws.append(["Hướng dẫn điền mẫu nhập liệu tự đánh giá Chỉ số cải cách hành chính"])
     ws["A1"].font = Font(bold=True, size=14)
