@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from parindex import __version__
 
 from .helpers import SAMPLE, TINY
@@ -81,3 +83,86 @@ def test_version_and_usage(run):
     assert code == 2 and "LỆNH" in err
     code, out, _ = run("score", "--help")
     assert code == 0 and "tính điểm" in out.lower()
+
+
+def test_every_shipped_methodology_is_valid(run):
+    shipped = sorted(SAMPLE.parent.glob("*.yaml"))
+    code, out, _ = run("methodology", "validate", *shipped)
+    assert code == 0
+    assert len(shipped) == 3
+    assert all(": hợp lệ (" in line for line in out.splitlines())
+
+
+# Each kind of broken file named by the issue, made from the shipped department sample by
+# changing one line: (original text, broken text, expected code, node named in the message).
+BREAKAGES = [
+    ('            guidance: "Đúng', '            guidence: "Đúng', "M003", "1.1.1"),
+    ('          - code: "1.1.2"', '          - code: "1.1.1"', "M010", "1.1.1"),
+    (
+        '                - {code: on_time, label: "Ban hành đúng thời hạn", points: 1}',
+        '                - {code: on_time, label: "Ban hành đúng thời hạn", points: 2}',
+        "M040",
+        "1.1.1",
+    ),
+    (
+        "                - {gte: 70, lt: 80, points: 0.5}",
+        "                - {gte: 70, lt: 85, points: 0.5}",
+        "M030",
+        "1.1.3",
+    ),
+    (
+        "                - {gte: 70, lt: 80, points: 0.5}",
+        "                - {gte: 75, lt: 80, points: 0.5}",
+        "M031",
+        "1.1.3",
+    ),
+    (
+        'expression: "(0 if luot_ke_hoach == 0',
+        "expression: \"__import__('os').system('rm') or (0 if luot_ke_hoach == 0",
+        "M050",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("original", "broken", "error", "node"), BREAKAGES)
+def test_each_kind_of_broken_file_names_file_line_and_node(
+    run, tmp_path, original, broken, error, node
+):
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert text.count(original) >= 1
+    broken_text = text.replace(original, broken, 1)
+    line = text[: text.index(original)].count("\n") + 1  # the changed line
+    path = tmp_path / "hong.yaml"
+    path.write_text(broken_text, encoding="utf-8")
+
+    code, out, _ = run("methodology", "validate", path)
+
+    assert code == 1
+    first = out.splitlines()[0]
+    assert first.startswith(f"{path}:"), first
+    # The error is on the changed line, or (for a clash of two places) names it.
+    assert first.startswith(f"{path}:{line}: {error}: [nút ") or (
+        f": {error}: [nút " in first and f"dòng {line}" in first
+    ), first
+    if node is not None:
+        assert f"[nút {node}]" in first
+
+
+def test_children_not_adding_up_names_the_parent(run, tmp_path):
+    # 1.1.1 worth 2 instead of 1: criterion 1.1 (max 3) no longer adds up.
+    text = SAMPLE.read_text(encoding="utf-8")
+    start = text.index('          - code: "1.1.1"')
+    leaf_max = text.index("            max: 1\n", start)
+    broken = (
+        text[:leaf_max] + "            max: 2\n" + text[leaf_max + len("            max: 1\n") :]
+    )
+    path = tmp_path / "hong.yaml"
+    path.write_text(broken, encoding="utf-8")
+
+    code, out, _ = run("methodology", "validate", path)
+
+    assert code == 1
+    parent_max_line = text[: text.index("        max: 3", text.index('      - code: "1.1"'))]
+    line = parent_max_line.count("\n") + 1
+    assert f"{path}:{line}: M020: [nút 1.1] tổng điểm các nút con là 4 (1.1.1: 2 + " in out

@@ -487,8 +487,10 @@ def test_m032_band_outside_the_percent_domain():
         "bonus-cap",
     ],
 )
-def test_m040_rule_that_could_exceed_the_maximum(rule, phrase):
-    assert_issue(only_issue(methodology_yaml(leaf_nodes(rule))), "M040", 17, "1.1", phrase)
+def test_m040_rule_that_could_exceed_the_maximum(request, rule, phrase):
+    # Reported on the offending option or band where there is one, else on the rule.
+    line = {"choice": 19, "choice-negative": 19, "bands": 20}.get(request.node.callspec.id, 17)
+    assert_issue(only_issue(methodology_yaml(leaf_nodes(rule))), "M040", line, "1.1", phrase)
 
 
 def test_m040_bonus_cap_in_a_bonus_area():

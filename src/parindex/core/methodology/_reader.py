@@ -9,6 +9,11 @@ from .._yamlsrc import LocList, LocMap
 from ..errors import Issue
 
 
+def written(value: Decimal) -> str:
+    """A number as a methodology author writes it: 4, 0.5 (not 4.0 or 0.50)."""
+    return f"{value.normalize():f}"
+
+
 class Reader:
     """Collects :class:`Issue` objects while the loader walks a file."""
 

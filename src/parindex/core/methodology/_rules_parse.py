@@ -10,7 +10,7 @@ from .. import formula as _formula
 from .._yamlsrc import LocMap
 from ..decimals import HUNDRED, ZERO
 from ..errors import FormulaError
-from ._reader import Reader
+from ._reader import Reader, written
 from .model import InputSpec, Node, Option
 from .rules import (
     RULE_TYPES,
@@ -97,11 +97,18 @@ def _check_bounds(r: Reader, spec: LocMap, rule: Rule, node: Node) -> None:
     low, high = bounds
     lo_ok, hi_ok = (-node.max, ZERO) if node.kind == "penalty" else (ZERO, node.max)
     if low < lo_ok or high > hi_ok:
+        allowed = f"[{written(lo_ok)}, {written(hi_ok)}]"
         msg = (
-            f"quy tắc {rule.type} có thể cho từ {low} đến {high} điểm, vượt khoảng "
-            f"[{lo_ok}, {hi_ok}] của nút (điểm tối đa {node.max})"
+            f"quy tắc {rule.type} có thể cho từ {written(low)} đến {written(high)} điểm, "
+            f"vượt khoảng {allowed} của nút (điểm tối đa {written(node.max)})"
         )
-        r.error("M040", msg, spec.line, node.code)
+        r.error("M040", msg, _offending_line(rule, lo_ok, hi_ok) or spec.line, node.code)
+
+
+def _offending_line(rule: Rule, low: Decimal, high: Decimal) -> int | None:
+    """The line of the first option or band whose points fall outside [low, high]."""
+    parts = rule.options if isinstance(rule, ChoiceRule) else getattr(rule, "bands", ())
+    return next((p.line for p in parts if not low <= p.points <= high and p.line), None)
 
 
 def _choice(r: Reader, spec: LocMap, node: Node) -> Rule | None:
@@ -119,7 +126,7 @@ def _choice(r: Reader, spec: LocMap, node: Node) -> Rule | None:
             r.error("M005", f"mã phương án '{code}' bị trùng", line, node.code)
         points = r.number(o, "points", node.code)
         if points is not None:
-            options.append(Option(code, r.text(o, "label", node.code), points))
+            options.append(Option(code, r.text(o, "label", node.code), points, line))
     if len(options) < 2 and len(options) == len(items):
         r.error("M005", "quy tắc choice cần ít nhất 2 phương án", items.line, node.code)
         return None

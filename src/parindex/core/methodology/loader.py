@@ -16,7 +16,7 @@ from typing import Any
 from .._yamlsrc import LocMap, load_located
 from ..decimals import ZERO
 from ..errors import MethodologyError
-from ._reader import Reader
+from ._reader import Reader, written
 from ._rules_parse import parse_inputs, parse_rule
 from .model import (
     AREA_KINDS,
@@ -124,7 +124,8 @@ def _build(r: Reader, top: LocMap) -> Methodology | None:
     if not r.unsure & ({"max_points"} | {a.code for a in areas}) and standard != max_points:
         r.error(
             "M021",
-            f"tổng điểm các lĩnh vực thường là {standard}, khác max_points = {max_points}",
+            f"tổng điểm các lĩnh vực thường là {written(standard)}, "
+            f"khác max_points = {written(max_points or ZERO)}",
             r.line_of(top, "max_points"),
         )
     return Methodology(
@@ -374,8 +375,11 @@ def _children(r: Reader, m: LocMap, node: Node, types: frozenset[str]) -> None:
     total = sum((c.max for c in node.children), ZERO)
     unsure = r.unsure & ({node.code} | {c.code for c in node.children})
     if node.children and len(node.children) == len(items) and not unsure and total != node.max:
-        parts = " + ".join(f"{c.code}: {c.max}" for c in node.children)
-        msg = f"tổng điểm các nút con là {total} ({parts}), khác điểm tối đa {node.max} của nút"
+        parts = " + ".join(f"{c.code}: {written(c.max)}" for c in node.children)
+        msg = (
+            f"tổng điểm các nút con là {written(total)} ({parts}), "
+            f"khác điểm tối đa {written(node.max)} của nút"
+        )
         r.error("M020", msg, r.line_of(m, "max"), node.code)
 
 

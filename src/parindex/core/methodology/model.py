@@ -34,6 +34,7 @@ class Option:
     code: str
     label: str
     points: Decimal
+    line: int = field(default=0, compare=False)  # where it is written, for error messages
 
 
 @dataclass(frozen=True, slots=True)
