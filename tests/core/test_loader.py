@@ -963,3 +963,16 @@ def test_load_methodology_reads_a_file(tmp_path):
 
     assert m.source == str(path)
     assert m.title == "Bộ tiêu chí mẫu"
+
+
+def test_yaml_aliases_are_refused_so_alias_bombs_cannot_expand():
+    # "Billion laughs": nine levels of nine aliases would expand to 9^9 items.
+    levels = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        levels.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    text = "format: parindex/methodology@1\n" + "\n".join(levels) + "\n"
+
+    issues = issues_of(text)
+
+    assert [(i.code, i.line) for i in issues] == [("M001", 3)]
+    assert "bí danh YAML" in issues[0].message

@@ -36,7 +36,7 @@ class LocList(list[Any]):
 def load_located(text: str, source: str) -> tuple[Any, list[Issue]]:
     """Parse ``text``; return the value and the issues (syntax, duplicate keys)."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_NoAliasLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -46,6 +46,18 @@ def load_located(text: str, source: str) -> tuple[Any, list[Issue]]:
     if node is None:
         return None, issues
     return _build(node, source, issues), issues
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Refuses aliases (``*name``): methodology files never need them, and expanding
+    reused nodes is how "billion laughs" files exhaust time and memory."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            problem = "không dùng bí danh YAML (*tên): hãy viết đầy đủ nội dung"
+            raise yaml.composer.ComposerError(None, None, problem, mark)
+        return super().compose_node(parent, index)
 
 
 def _build(node: yaml.Node, source: str, issues: list[Issue]) -> Any:
