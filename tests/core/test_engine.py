@@ -841,3 +841,9 @@ def test_parse_published_reads_components_and_keeps_zero_parts():
     assert rows[0].components == {"1": Decimal("0"), "2": Decimal("5")}
     assert rows[0].rank == 1 and rows[0].line == 2
     assert check_published(rows) == []
+
+
+@pytest.mark.parametrize("text", ["1e999999", "1000000000000000", "-1E+20"])
+def test_parse_decimal_refuses_absurdly_large_numbers(text):
+    with pytest.raises(ValueError, match="quá lớn"):
+        parse_decimal(text)

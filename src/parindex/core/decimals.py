@@ -6,6 +6,9 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
+# No count, ratio or score in an index comes near this; bigger values are typing mistakes
+# (or attempts to make traces print a million digits).
+LARGEST = Decimal(10) ** 15
 ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 
 _QUANTS = {n: Decimal(1).scaleb(-n) for n in range(0, 7)}
@@ -46,6 +49,8 @@ def parse_decimal(text: object) -> Decimal:
             raise ValueError(f"'{text}' không phải là số") from None
     if not value.is_finite():
         raise ValueError(f"'{text}' không phải là số hữu hạn")
+    if abs(value) >= LARGEST:
+        raise ValueError(f"'{text}' quá lớn (giới hạn dưới 10^15)")
     return value
 
 
