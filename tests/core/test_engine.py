@@ -847,3 +847,22 @@ def test_parse_published_reads_components_and_keeps_zero_parts():
 def test_parse_decimal_refuses_absurdly_large_numbers(text):
     with pytest.raises(ValueError, match="quá lớn"):
         parse_decimal(text)
+
+
+@pytest.mark.parametrize("text", ["9.097", "1.000", "12.345.678", "-1.000"])
+def test_dotted_thousands_are_ambiguous_and_refused(text):
+    # 9.097 is 9097 written the Vietnamese way and 9.097 the English way: never guessed.
+    with pytest.raises(ValueError, match="không rõ là số nguyên"):
+        parse_decimal(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("9,097", "9.097"), ("9097", "9097"), ("0.500", "0.5")]
+)
+def test_unambiguous_numbers_still_parse(text, value):
+    assert parse_decimal(text) == Decimal(value)
+
+
+def test_parse_decimal_refuses_more_than_ten_decimals():
+    with pytest.raises(ValueError, match="quá 10 chữ số thập phân"):
+        parse_decimal("1e-999999")

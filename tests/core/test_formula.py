@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from parindex.core import FormulaError, formula
-from parindex.core.formula import DivisionByZeroInFormula, compile_formula, evaluate
+from parindex.core.formula import FormulaFailed, compile_formula, evaluate
 
 
 def run(expression: str, **values) -> Decimal:
@@ -70,10 +70,20 @@ def test_arithmetic_is_exact_decimal_arithmetic():
 
 
 def test_division_by_zero_is_signalled_to_the_rule():
-    with pytest.raises(DivisionByZeroInFormula):
+    with pytest.raises(FormulaFailed, match="chia cho 0"):
         run("done / plan", done="3", plan="0")
-    with pytest.raises(DivisionByZeroInFormula):
+    with pytest.raises(FormulaFailed, match="chia cho 0"):
         run("done / plan", done="0", plan="0")
+
+
+def test_arithmetic_on_yes_no_inputs_gives_a_number():
+    # True + True is the int 2 in Python; a formula result is always a Decimal.
+    assert run("a + b", a=True, b=True) == Decimal(2)
+
+
+def test_overflow_and_precision_problems_are_signalled_not_raised_raw():
+    with pytest.raises(FormulaFailed, match="vượt giới hạn"):
+        run("round(a * a * a, 2)", a="900000000000000")
 
 
 @pytest.mark.parametrize(

@@ -976,3 +976,65 @@ def test_yaml_aliases_are_refused_so_alias_bombs_cannot_expand():
 
     assert [(i.code, i.line) for i in issues] == [("M001", 3)]
     assert "bí danh YAML" in issues[0].message
+
+
+# --- values the YAML itself can smuggle in ---------------------------------------------------
+
+
+def test_an_impossible_date_is_an_error_not_a_crash():
+    text = methodology_yaml(tail='decision: {number: "1/QĐ-UBND", date: 2026-02-30}\n')
+
+    issue = only_issue(text)
+
+    assert issue.code == "M005" and "ngày '2026-02-30' không hợp lệ" in issue.message
+
+
+@pytest.mark.parametrize("value", ["!custom x", '!!binary "aGVsbG8="', '!!timestamp "nope"'])
+def test_explicit_yaml_tags_are_refused(value):
+    text = methodology_yaml(tail=f"description: {value}\n")
+
+    codes = [(i.code, "thẻ YAML" in i.message or "ngày" in i.message) for i in issues_of(text)]
+
+    assert codes == [("M005", True)]
+
+
+@pytest.mark.parametrize("value", ["1.0e+999999999", "1000000000000000", "0.00000000001"])
+def test_numbers_beyond_what_a_methodology_needs_are_refused(value):
+    issues = issues_of(methodology_yaml(max_points=value))
+
+    assert any(
+        i.code == "M005" and i.line == 7 and "quá lớn hoặc có quá 10 chữ số" in i.message
+        for i in issues
+    ), [i.format() for i in issues]
+
+
+def test_a_tree_deeper_than_eight_levels_is_refused():
+    nodes = ""
+    code = ""
+    for depth in range(10):
+        code = f"{code}.1" if code else "1"
+        pad = "  " * depth
+        nodes += f'{pad}- code: "{code}"\n{pad}  title: "N"\n{pad}  max: 1\n'
+        nodes += f"{pad}  children:\n" if depth < 9 else f"{pad}  rule: {{type: boolean}}\n"
+
+    issues = issues_of(methodology_yaml(nodes, max_points="1"))
+
+    assert [i.code for i in issues] == ["M005"]
+    assert "sâu quá 8 cấp" in issues[0].message and issues[0].node == "1.1.1.1.1.1.1.1.1"
+
+
+def test_deeply_nested_yaml_is_an_error_not_a_crash():
+    issues = issues_of("a: " + "[" * 5000 + "]" * 5000 + "\n")
+
+    assert [i.code for i in issues] == ["M001"]
+
+
+def test_m071_declared_formula_input_the_expression_never_reads():
+    rule = 'type: formula\nexpression: "max_points * a"\n'
+    inputs = "inputs:\n  a: {label: A, type: percent}\n  b: {label: B, type: percent}\n"
+    text = methodology_yaml(leaf_nodes(rule, before_rule=inputs))
+
+    issue = only_issue(text)
+
+    assert (issue.code, issue.node) == ("M071", "1.1")
+    assert "không dùng đầu vào 'b'" in issue.message

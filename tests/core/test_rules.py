@@ -430,12 +430,18 @@ def test_formula_division_by_zero_gives_zero_and_says_so():
 
     result = score_leaf(m.node("1.1"), {"plan_tasks": d("0"), "done_tasks": d("3")}, m, steps)
 
-    assert result == (d("0.00"), "ok")
-    assert steps[-1] == "Công thức chia cho 0 → 0 điểm"
+    assert result == (d("0"), "formula_failed")
+    assert steps[-1] == "Công thức không tính được (chia cho 0) → 0 điểm"
+    results = compute(
+        m, [unit("SNV")], {"SNV": {"1.1": {"plan_tasks": d("0"), "done_tasks": d("3")}}}
+    )
+    [finding] = results.findings
+    assert (finding.code, finding.node) == ("W005", "1.1")
+    assert "công thức không tính được" in finding.message
 
 
 def test_formula_above_the_maximum_is_clamped_and_reported():
-    m = formula("done_tasks")
+    m = formula("done_tasks + 0 * plan_tasks")
     values = {"plan_tasks": d("1"), "done_tasks": d("5")}
     steps: list[str] = []
 

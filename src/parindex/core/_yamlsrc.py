@@ -13,9 +13,15 @@ from typing import Any
 
 import yaml
 
+from .decimals import MAX_DECIMALS, too_large
+from .decimals import decimals_of as _decimals
 from .errors import Issue
 
 _BOOL_TAG = "tag:yaml.org,2002:bool"
+_STR_TAG = "tag:yaml.org,2002:str"
+_NULL_TAG = "tag:yaml.org,2002:null"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_CONSTRUCTOR = yaml.SafeLoader("")  # only used for timestamps, which need no loader state
 _NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 
 
@@ -42,10 +48,15 @@ def load_located(text: str, source: str) -> tuple[Any, list[Issue]]:
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         return None, [Issue("M001", f"YAML không đọc được: {problem}", source, line)]
+    except RecursionError:
+        return None, [Issue("M001", "YAML lồng nhau quá sâu", source, None)]
     issues: list[Issue] = []
     if node is None:
         return None, issues
-    return _build(node, source, issues), issues
+    try:
+        return _build(node, source, issues), issues
+    except RecursionError:
+        return None, [Issue("M001", "YAML lồng nhau quá sâu", source, None)]
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -86,20 +97,43 @@ def _build(node: yaml.Node, source: str, issues: list[Issue]) -> Any:
         seq.line = node.start_mark.line + 1
         seq.item_lines = [item.start_mark.line + 1 for item in node.value]
         return seq
-    return _scalar(node)
+    return _scalar(node, source, issues)
 
 
-def _scalar(node: yaml.Node) -> Any:
-    if node.tag == _BOOL_TAG and str(node.value).lower() not in ("true", "false"):
+def _scalar(node: yaml.Node, source: str, issues: list[Issue]) -> Any:
+    text, tag, line = str(node.value), node.tag, node.start_mark.line + 1
+    if tag == _STR_TAG:
+        return text
+    if tag == _NULL_TAG:
+        return None
+    if tag == _BOOL_TAG:
         # YAML 1.1 reads yes/no/on/off/y/n as booleans (the "Norway problem"); like YAML 1.2,
         # only true/false are booleans here, so option codes such as `no` stay text.
-        return str(node.value)
-    if node.tag in _NUMBER_TAGS:
-        text = str(node.value).replace("_", "")
+        return text.lower() == "true" if text.lower() in ("true", "false") else text
+    if tag in _NUMBER_TAGS:
+        return _number(text, source, line, issues)
+    if tag == _TIMESTAMP_TAG:
         try:
-            value = Decimal(text)
-        except ArithmeticError:
-            return node.value
-        return value if value.is_finite() else node.value
-    constructor = yaml.SafeLoader("")
-    return constructor.construct_object(node, deep=True)
+            return _CONSTRUCTOR.construct_object(node, deep=True)
+        except (ValueError, TypeError, AttributeError, yaml.YAMLError):
+            issues.append(
+                Issue("M005", f"ngày '{text}' không hợp lệ (viết YYYY-MM-DD)", source, line)
+            )
+            return text
+    issues.append(Issue("M005", f"không dùng thẻ YAML '{tag}' (giá trị '{text}')", source, line))
+    return text
+
+
+def _number(text: str, source: str, line: int, issues: list[Issue]) -> Decimal | str:
+    """A number exactly as written, within the bounds any methodology needs."""
+    try:
+        value = Decimal(text.replace("_", ""))
+    except ArithmeticError:
+        return text
+    if not value.is_finite():
+        return text
+    if too_large(value) or _decimals(value) > MAX_DECIMALS:
+        msg = f"số '{text}' quá lớn hoặc có quá {MAX_DECIMALS} chữ số thập phân"
+        issues.append(Issue("M005", msg, source, line))
+        return text
+    return value

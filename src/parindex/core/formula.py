@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping
-from decimal import Decimal, DivisionByZero, InvalidOperation
+from decimal import (
+    Context,
+    Decimal,
+    DecimalException,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
 
 from .errors import FormulaError
 
@@ -206,8 +214,9 @@ def _call(node: ast.expr, names: Scope) -> Compiled:
     return lambda env: func(*(_num(a(env)) for a in args))
 
 
-def _num(value: Value) -> Decimal:
-    if isinstance(value, bool):
+def _num(value: Value | int) -> Decimal:
+    # Booleans count as 0/1, and arithmetic on two booleans yields a plain int.
+    if isinstance(value, bool | int):
         return Decimal(int(value))
     return value
 
@@ -224,6 +233,29 @@ _BUILDERS: dict[type, Callable[[ast.expr, Scope], Compiled]] = {
 }
 
 
+def names_in(expression: str) -> set[str]:
+    """The names an (already compiled, hence valid) expression reads."""
+    tree = ast.parse(expression.strip(), mode="eval")
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+
+
+class FormulaFailed(ArithmeticError):
+    """The formula cannot be computed for these inputs (division by zero, overflow…)."""
+
+
 def evaluate(compiled: Compiled, env: Env) -> Decimal:
-    """Run a compiled formula; the result is always a number (``True`` counts as 1)."""
-    return _num(compiled(env))
+    """Run a compiled formula; the result is always a number (``True`` counts as 1).
+
+    Raises :class:`FormulaFailed` when the arithmetic fails for these inputs.
+    """
+    try:
+        with localcontext(_CONTEXT):
+            return _num(compiled(env))
+    except DivisionByZeroInFormula:
+        raise FormulaFailed("chia cho 0") from None
+    except DecimalException as exc:
+        raise FormulaFailed(f"phép tính vượt giới hạn ({type(exc).__name__})") from None
+
+
+# Default precision, and every arithmetic problem raised rather than turned into NaN/Infinity.
+_CONTEXT = Context(prec=28, traps=[InvalidOperation, DivisionByZero, Overflow])

@@ -14,7 +14,7 @@ from typing import Any
 from .decimals import parse_decimal
 from .errors import InputError, Issue
 from .methodology import InputSpec, Methodology, Node
-from .units import Unit, exempted_by, fold, node_applies
+from .units import Unit, cell_text, exempted_by, fold, node_applies
 
 Row = Mapping[str, object]
 Inputs = dict[str, dict[str, dict[str, Any]]]
@@ -107,8 +107,8 @@ def _row(
     issues: list[Issue],
     allow_survey: bool,
 ) -> tuple[Unit, Node, InputSpec, Any] | None:
-    unit_code, node_code = _cell(row, "unit"), _cell(row, "node")
-    name, raw = _cell(row, "input"), row.get("value")
+    unit_code, node_code = cell_text(row, "unit"), cell_text(row, "node")
+    name, raw = cell_text(row, "input"), row.get("value")
     if not unit_code or not node_code:
         col = "unit" if not unit_code else "node"
         issues.append(Issue("I021", f"cột '{col}' không được để trống", source, line, col))
@@ -156,11 +156,6 @@ def _row(
     except ValueError as exc:
         issues.append(Issue("I028", f"{spec.label}: {exc}", source, line, "value", node_code))
         return None
-
-
-def _cell(row: Row, key: str) -> str:
-    value = row.get(key)
-    return "" if value is None else str(value).strip()
 
 
 def _spec(node: Node, name: str, source: str, line: int, issues: list[Issue]) -> InputSpec | None:

@@ -110,7 +110,8 @@ def parse_units(
     return units
 
 
-def _cell(row: Row, key: str) -> str:
+def cell_text(row: Row, key: str) -> str:
+    """A cell as stripped text; empty when absent."""
     value = row.get(key)
     return "" if value is None else str(value).strip()
 
@@ -118,9 +119,9 @@ def _cell(row: Row, key: str) -> str:
 def _unit(line: int, row: Row, m: Methodology, source: str, issues: list[Issue]) -> Unit | None:
     before = len(issues)
     for col in ("code", "name", "type", "group"):
-        if not _cell(row, col):
+        if not cell_text(row, col):
             issues.append(Issue("I012", f"cột '{col}' không được để trống", source, line, col))
-    raw_type = _cell(row, "type")
+    raw_type = cell_text(row, "type")
     kind = unit_type(raw_type) if raw_type else None
     if raw_type and kind is None:
         valid = ", ".join(UNIT_TYPES)
@@ -141,7 +142,7 @@ def _unit(line: int, row: Row, m: Methodology, source: str, issues: list[Issue])
             )
         )
     exempt = frozenset(
-        c.strip() for c in _cell(row, "exempt").replace(",", ";").split(";") if c.strip()
+        c.strip() for c in cell_text(row, "exempt").replace(",", ";").split(";") if c.strip()
     )
     for code in sorted(exempt):
         node = m.nodes.get(code)
@@ -168,4 +169,6 @@ def _unit(line: int, row: Row, m: Methodology, source: str, issues: list[Issue])
             )
     if len(issues) > before or kind is None:
         return None
-    return Unit(_cell(row, "code"), _cell(row, "name"), kind, _cell(row, "group"), exempt)
+    return Unit(
+        cell_text(row, "code"), cell_text(row, "name"), kind, cell_text(row, "group"), exempt
+    )

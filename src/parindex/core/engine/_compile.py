@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..decimals import HUNDRED, ROUNDING_MODES, ZERO, format_vn
+from ..formula import FormulaFailed
 from ..methodology import Methodology, Node
 from ..methodology.rules import BandsRule, ProportionalRule
 from ..units import Unit, node_applies
@@ -24,6 +25,7 @@ Hit = tuple[Decimal | None, str]
 Scorer = Callable[[LeafValues], Hit]
 
 OK, MISSING, NOT_APPLICABLE, CLAMPED = "ok", "missing", "not_applicable", "clamped"
+FORMULA_FAILED = "formula_failed"
 MISSING_HIT: Hit = (ZERO, MISSING)
 NOTHING_HIT: Hit = (ZERO, OK)
 ONE = Decimal(1)
@@ -46,7 +48,12 @@ def score_leaf_values(
             trace.append(f"Thiếu dữ liệu ({', '.join(absent)}) → 0 điểm")
         return MISSING_HIT
     assert node.rule is not None
-    raw = node.rule.score(values, trace)
+    try:
+        raw = node.rule.score(values, trace)
+    except FormulaFailed as exc:
+        if trace is not None:
+            trace.append(f"Công thức không tính được ({exc}) → 0 điểm")
+        return ZERO, FORMULA_FAILED
     if raw is None:
         if trace is not None:
             trace.append("Không tính nút này: bỏ khỏi điểm tối đa áp dụng")

@@ -21,6 +21,7 @@ from ..units import Unit
 from ._compile import (
     CLAMPED,
     EMPTY,
+    FORMULA_FAILED,
     MISSING,
     NOT_APPLICABLE,
     OK,
@@ -33,7 +34,15 @@ from .results import Finding, NodeMap, Results, UnitResult
 
 UnitInputs = Mapping[str, LeafValues]
 
-__all__ = ["CLAMPED", "MISSING", "NOT_APPLICABLE", "OK", "compute", "score_leaf"]
+__all__ = [
+    "CLAMPED",
+    "FORMULA_FAILED",
+    "MISSING",
+    "NOT_APPLICABLE",
+    "OK",
+    "compute",
+    "score_leaf",
+]
 
 
 def score_leaf(
@@ -113,3 +122,9 @@ def _report(unit: Unit, status: dict[str, str], findings: list[Finding]) -> None
         elif s == NOT_APPLICABLE:
             msg = f"đơn vị {unit.code}, nút {code}: mẫu số bằng 0, nút không được tính"
             findings.append(Finding("W003", msg, unit.code, code))
+        elif s == FORMULA_FAILED:
+            msg = (
+                f"đơn vị {unit.code}, nút {code}: công thức không tính được với số liệu này "
+                "(chia cho 0 hoặc vượt giới hạn), tính 0 điểm"
+            )
+            findings.append(Finding("W005", msg, unit.code, code))

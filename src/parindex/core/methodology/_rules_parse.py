@@ -48,6 +48,7 @@ _MEASURES = {"bands": ("ratio", "percent", "count", "number"), "proportional": (
 _ZERO_DEN = ("full", "zero", "not_applicable")
 _INPUT_KEYS = {"label", "min", "max", "help"}
 _INPUT_KINDS = ("number", "integer", "percent", "boolean")
+_RESERVED = {"max_points", "min", "max", "abs", "round", "clamp"}
 
 
 def parse_rule(r: Reader, m: LocMap, node: Node) -> Rule | None:
@@ -66,8 +67,7 @@ def parse_rule(r: Reader, m: LocMap, node: Node) -> Rule | None:
         return None
     if kind == "formula":
         declared = m.get("inputs")
-        names = set(declared) if isinstance(declared, LocMap) else set()
-        rule = _formula_rule(r, spec, node, names)
+        rule = _formula_rule(r, spec, node, declared if isinstance(declared, LocMap) else LocMap())
     else:
         rule = _PARSERS[kind](r, spec, node)
     if rule is not None:
@@ -151,7 +151,9 @@ def _bands(r: Reader, spec: LocMap, node: Node) -> Rule | None:
     bands.sort(key=lambda b: (b.lower is not None, b.lower or ZERO, not b.lower_inclusive))
     if not _coverage(r, bands, measure, node):
         return None
-    return BandsRule(measure=measure, bands=tuple(bands), on_zero_denominator=zero_den)
+    return BandsRule(
+        measure=measure, bands=tuple(bands), on_zero_denominator=zero_den, node_max=node.max
+    )
 
 
 def _band(r: Reader, item: object, line: int, node: Node) -> Band | None:
@@ -353,13 +355,20 @@ def _survey(r: Reader, spec: LocMap, node: Node) -> Rule | None:
     return SurveyRule(source=source, node_max=node.max)
 
 
-def _formula_rule(r: Reader, spec: LocMap, node: Node, names: set[str]) -> Rule | None:
+def _formula_rule(r: Reader, spec: LocMap, node: Node, declared: LocMap) -> Rule | None:
     expression = r.text(spec, "expression", node.code)
     try:
-        compiled = _formula.compile_formula(expression, names, {"max_points": node.max})
+        compiled = _formula.compile_formula(expression, set(declared), {"max_points": node.max})
     except FormulaError as exc:
         r.error(exc.code, exc.message, r.line_of(spec, "expression"), node.code)
         return None
+    # A declared input the formula never reads would still be asked of every unit, and
+    # leaving it empty would zero the leaf as "missing data".
+    used = _formula.names_in(expression)
+    for name in declared:
+        if name.isidentifier() and name not in used and name not in _RESERVED:
+            msg = f"công thức không dùng đầu vào '{name}'; bỏ khai báo hoặc dùng nó trong công thức"
+            r.error("M071", msg, r.line_of(declared, name), node.code)
     return FormulaRule(expression=expression, compiled=compiled, node_max=node.max)
 
 
@@ -429,11 +438,7 @@ def _formula_inputs(r: Reader, declared: LocMap, node: Node, line: int) -> tuple
     specs = []
     for name, value in declared.items():
         name_line = r.line_of(declared, name)
-        if (
-            not name.isidentifier()
-            or name == "max_points"
-            or name in {"min", "max", "abs", "round", "clamp"}
-        ):
+        if not name.isidentifier() or name in _RESERVED:
             r.error(
                 "M070",
                 f"tên đầu vào '{name}' không hợp lệ (chữ, số, '_'; không trùng tên hàm)",

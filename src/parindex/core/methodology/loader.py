@@ -29,6 +29,7 @@ from .model import (
 )
 
 FORMAT = "parindex/methodology@1"
+MAX_DEPTH = 8  # area → criterion → sub-criterion → … ; real sets use 3 or 4 levels
 _TOP_KEYS = {
     "format",
     "id",
@@ -296,6 +297,10 @@ def _node(
     if m is None:
         return None
     code = str(m.get("code", "")).strip()
+    if parent is not None and parent.depth + 1 >= MAX_DEPTH:
+        msg = f"cây tiêu chí sâu quá {MAX_DEPTH} cấp (lĩnh vực → tiêu chí → …)"
+        r.error("M005", msg, m.line, code or None)
+        return None
     allowed = _NODE_KEYS if parent is None else _NODE_KEYS - {"kind"}
     if not r.keys(m, allowed, {"code", "title", "max"}, f"nút '{code}'", code or None):
         return None

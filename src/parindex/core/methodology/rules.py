@@ -141,6 +141,7 @@ class BandsRule(_RatioMixin, Rule):
     measure: str
     bands: tuple[Band, ...]
     on_zero_denominator: str = "full"
+    node_max: Decimal = ZERO
     # Bands tile the domain (the loader checks it), so lower bounds alone decide: scan from the
     # highest lower bound down; the first band whose lower bound the value reaches is it.
     # Derived from ``bands``: (lower bound, inclusive, band), highest first.
@@ -173,12 +174,9 @@ class BandsRule(_RatioMixin, Rule):
         return min(points), max(points)
 
     def score(self, values: Values, trace: Trace = None) -> Decimal | None:
-        if trace is None and self.measure == "ratio" and values["denominator"]:
-            value: Decimal | str = values["numerator"] / values["denominator"] * HUNDRED
-        else:
-            value = self._measure_value(values, trace, as_fraction=False)
+        value = self._measure_value(values, trace, as_fraction=False)
         if isinstance(value, str):
-            return _zero_denominator(value, self.bands, trace)
+            return {"full": self.node_max, "zero": ZERO, "not_applicable": None}[value]
         for lower, inclusive, band in self.thresholds:
             if lower is None or value > lower or (inclusive and value == lower):
                 if trace is not None:
@@ -197,14 +195,6 @@ class BandsRule(_RatioMixin, Rule):
         return self._ratio_check(values)
 
 
-def _zero_denominator(mode: str, bands: tuple[Band, ...], trace: Trace) -> Decimal | None:
-    if mode == "not_applicable":
-        return None
-    if mode == "zero":
-        return ZERO
-    return max(b.points for b in bands)
-
-
 @dataclass(frozen=True, slots=True)
 class ProportionalRule(_RatioMixin, Rule):
     type: ClassVar[str] = "proportional"
@@ -221,9 +211,6 @@ class ProportionalRule(_RatioMixin, Rule):
         return ZERO, node_max
 
     def score(self, values: Values, trace: Trace = None) -> Decimal | None:
-        if trace is None and self.measure == "ratio" and values["denominator"]:
-            fraction = values["numerator"] / values["denominator"]
-            return self.node_max * (ONE if fraction > ONE else fraction)
         ratio = self._measure_value(values, trace, as_fraction=True)
         if isinstance(ratio, str):
             return {"full": self.node_max, "zero": ZERO, "not_applicable": None}[ratio]
@@ -405,12 +392,8 @@ class FormulaRule(Rule):
         return None
 
     def score(self, values: Values, trace: Trace = None) -> Decimal:
-        try:
-            points = _formula.evaluate(self.compiled, values)
-        except _formula.DivisionByZeroInFormula:
-            if trace is not None:
-                trace.append("Công thức chia cho 0 → 0 điểm")
-            return ZERO
+        """Raises :class:`~parindex.core.formula.FormulaFailed` when it cannot be computed."""
+        points = _formula.evaluate(self.compiled, values)
         if trace is not None:
             shown = ", ".join(f"{k} = {_show(v)}" for k, v in values.items())
             trace.append(f"Công thức {self.expression} với {shown} = {format_vn(points, 6)}")
