@@ -487,3 +487,63 @@ def test_ties_share_a_rank_whatever_the_order(rows, random):
             for other, g, v in rows:
                 if g == group and value is not None and v == value:
                     assert ranks[key] == ranks[other]
+
+
+# --- single-value leaves with their own fast scorers ---------------------------------------
+
+SINGLES = loads_methodology(
+    """\
+format: parindex/methodology@1
+id: don-gia-tri
+title: "Đầu vào một giá trị"
+year: 2026
+status: sample
+unit_types: [department]
+max_points: 10
+nodes:
+  - code: "1"
+    title: "Lĩnh vực"
+    max: 10
+    children:
+      - {code: "1.1", title: "%", max: 2, rule: {type: bands, measure: percent, bands: [
+          {lt: 50, points: 0}, {gte: 50, lte: 80, points: 1}, {gt: 80, points: 2}]}}
+      - {code: "1.2", title: "lần", max: 2, rule: {type: bands, measure: count, bands: [
+          {lte: 2, points: 2}, {gte: 3, lt: 5, points: 1}, {gte: 5, points: 0}]}}
+      - {code: "1.3", title: "số", max: 2, rule: {type: bands, measure: number, bands: [
+          {lt: -1, points: 0}, {gte: -1, points: 2}]}}
+      - {code: "1.4", title: "tỷ lệ", max: 1.5, rule: {type: proportional, measure: percent}}
+      - {code: "1.5", title: "khảo sát", max: 2.5, rule: {type: survey, source: sipas}}
+"""
+)
+
+hundredths = st.integers(-2000, 12000).map(lambda n: Decimal(n) / 100)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "1.1": st.fixed_dictionaries({"value": hundredths}),
+                "1.2": st.fixed_dictionaries({"value": st.integers(0, 9).map(Decimal)}),
+                "1.3": st.fixed_dictionaries({"value": hundredths}),
+                "1.4": st.fixed_dictionaries({"value": hundredths}),
+                "1.5": st.fixed_dictionaries({"index": hundredths}),
+            }
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_single_value_leaves_score_the_same_on_the_fast_path_and_in_the_trace(unit_values):
+    # Values outside a leaf's domain (a survey index of 120) come through the API, not the
+    # input parser; the fast path must still give the reference points and status.
+    units = [Unit(f"U{i}", f"Đơn vị {i}", "department", "Sở") for i in range(len(unit_values))]
+    inputs = {u.code: values for u, values in zip(units, unit_values, strict=True)}
+
+    results = compute(SINGLES, units, inputs)
+
+    for r in results:
+        for code in ("1.1", "1.2", "1.3", "1.4", "1.5"):
+            points, status = score_leaf(SINGLES.node(code), inputs[r.unit.code][code], SINGLES)
+            assert (r.points[code], r.status.get(code, "ok")) == (points, status)

@@ -16,7 +16,7 @@ from typing import Any
 from ..decimals import HUNDRED, ROUNDING_MODES, ZERO, format_vn
 from ..formula import FormulaFailed
 from ..methodology import Methodology, Node
-from ..methodology.rules import BandsRule, ProportionalRule
+from ..methodology.rules import BandsRule, ProportionalRule, SurveyRule
 from ..units import Unit, node_applies
 from .results import NodeMap
 
@@ -80,12 +80,20 @@ def make_scorer(node: Node, quant: Decimal, mode: str) -> Scorer:
     """The fastest correct scorer for one leaf: values (``EMPTY`` if none) → (points, status)."""
     rule = node.rule
     zero_den = {"numerator": ZERO, "denominator": ZERO}
-    if isinstance(rule, BandsRule) and rule.measure == "ratio":
+    # Bands, proportional and survey rules live only in standard areas (the loader checks
+    # it), where their points already lie within [0, max]: nothing to clamp.
+    if isinstance(rule, BandsRule):
+        if rule.measure != "ratio":
+            return _value_bands(_band_table(rule, quant, mode))
         zero_hit = score_leaf_values(node, zero_den, quant, mode, None)
-        return _ratio_bands(rule, quant, mode, zero_hit)
-    if isinstance(rule, ProportionalRule) and rule.measure == "ratio":
+        return _ratio_bands(_band_table(rule, quant, mode), zero_hit)
+    if isinstance(rule, ProportionalRule):
+        if rule.measure != "ratio":
+            return _percent_proportional(rule.node_max, quant, mode)
         zero_hit = score_leaf_values(node, zero_den, quant, mode, None)
         return _ratio_proportional(rule.node_max, quant, mode, zero_hit)
+    if isinstance(rule, SurveyRule):
+        return _survey(node, quant, mode)
     names = tuple(spec.name for spec in node.inputs)
     if len(names) == 1 or all(spec.kind in ("choice", "boolean") for spec in node.inputs):
         return _memoized(node, names, quant, mode)
@@ -119,12 +127,29 @@ def _memoized(node: Node, names: tuple[str, ...], quant: Decimal, mode: str) -> 
     return score_many
 
 
-def _ratio_bands(rule: BandsRule, quant: Decimal, mode: str, zero_hit: Hit) -> Scorer:
-    # Band points lie within [0, max] (the loader checks it), so no clamping is needed.
-    table = tuple(
+BandTable = tuple[tuple[Decimal | None, bool, Hit], ...]
+
+
+def _band_table(rule: BandsRule, quant: Decimal, mode: str) -> BandTable:
+    return tuple(
         (low, inc, (band.points.quantize(quant, mode), OK)) for low, inc, band in rule.thresholds
     )
 
+
+def _value_bands(table: BandTable) -> Scorer:
+    def score(values: LeafValues) -> Hit:
+        value = values.get("value")
+        if value is None:
+            return MISSING_HIT
+        for low, inclusive, hit in table:
+            if low is None or value > low or (inclusive and value == low):
+                return hit
+        return table[-1][2]
+
+    return score
+
+
+def _ratio_bands(table: BandTable, zero_hit: Hit) -> Scorer:
     def score(values: LeafValues) -> Hit:
         num, den = values.get("numerator"), values.get("denominator")
         if num is None or den is None:
@@ -150,6 +175,32 @@ def _ratio_proportional(top: Decimal, quant: Decimal, mode: str, zero_hit: Hit) 
         fraction = num / den
         fraction = ONE if fraction > ONE else ZERO if fraction < ZERO else fraction
         return (top * fraction).quantize(quant, mode), OK
+
+    return score
+
+
+def _percent_proportional(top: Decimal, quant: Decimal, mode: str) -> Scorer:
+    def score(values: LeafValues) -> Hit:
+        value = values.get("value")
+        if value is None:
+            return MISSING_HIT
+        fraction = value / HUNDRED
+        fraction = ONE if fraction > ONE else ZERO if fraction < ZERO else fraction
+        return (top * fraction).quantize(quant, mode), OK
+
+    return score
+
+
+def _survey(node: Node, quant: Decimal, mode: str) -> Scorer:
+    top = node.max
+
+    def score(values: LeafValues) -> Hit:
+        index = values.get("index")
+        if index is None:
+            return MISSING_HIT
+        if ZERO <= index <= HUNDRED:
+            return (top * index / HUNDRED).quantize(quant, mode), OK
+        return score_leaf_values(node, values, quant, mode, None)  # clamped, with its status
 
     return score
 
