@@ -7,7 +7,7 @@ exact ``Decimal`` arithmetic and nothing is ever handed to ``eval``.
 
 import ast
 import inspect
-from decimal import Decimal
+from decimal import Decimal, Overflow, localcontext
 
 import pytest
 
@@ -84,6 +84,16 @@ def test_arithmetic_on_yes_no_inputs_gives_a_number():
 def test_overflow_and_precision_problems_are_signalled_not_raised_raw():
     with pytest.raises(FormulaFailed, match="vượt giới hạn"):
         run("round(a * a * a, 2)", a="900000000000000")
+
+
+def test_a_host_that_relaxed_the_decimal_traps_still_gets_no_infinity():
+    # Formulas run in the ambient decimal context (a private context per call cost the
+    # engine 15 %); a program that switched the Overflow trap off must not get Infinity.
+    with localcontext() as ctx:
+        ctx.traps[Overflow] = False
+        ctx.Emax = 20
+        with pytest.raises(FormulaFailed, match="không phải là số hữu hạn"):
+            run("a * a", a="90000000000000")
 
 
 @pytest.mark.parametrize(
