@@ -35,12 +35,13 @@ from .core import (
     parse_published,
     parse_units,
 )
-from .exports import RESULT_FORMATS, STATUS_LABELS, write_results, write_template
+from .exports import RESULT_FORMATS, STATUS_LABELS, output_paths, write_results, write_template
 from .tabular import (
     INPUT_COLUMNS,
     INPUT_HELPERS,
     INPUT_OPTIONAL,
     INPUT_SHEETS,
+    PUBLISHED_ALIASES,
     PUBLISHED_COLUMNS,
     PUBLISHED_OPTIONAL,
     PUBLISHED_PREFIXES,
@@ -105,7 +106,40 @@ def _parser() -> argparse.ArgumentParser:
     _score_parser(sub)
     _explain_parser(sub)
     _published_parser(sub)
+    _demo_parser(sub)
     return parser
+
+
+def _demo_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = _command(
+        sub,
+        "demo",
+        "nạp dữ liệu mẫu (Tỉnh mẫu, tài khoản mọi vai trò, kỳ 2025 đã công bố, kỳ 2026 đang "
+        "làm) vào cơ sở dữ liệu của ứng dụng web (load the demo data into the web database)",
+    )
+    p.add_argument(
+        "--reset",
+        action="store_true",
+        help="xóa dữ liệu mẫu cũ rồi dựng lại (delete the demo data and rebuild it)",
+    )
+    p.set_defaults(handler=_demo)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    """Build the demo through the web services (Django is set up only for this command)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.web.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from parindex.web.demo import DemoError, build_demo
+
+    call_command("migrate", verbosity=0, interactive=False)
+    try:
+        build_demo(reset=args.reset, stdout=sys.stdout)
+    except DemoError as exc:
+        raise UsageError(str(exc)) from None
+    return EXIT_OK
 
 
 def _command(
@@ -285,6 +319,7 @@ def _published_check(args: argparse.Namespace) -> int:
         PUBLISHED_OPTIONAL,
         sheets=PUBLISHED_SHEETS,
         prefixed_columns=PUBLISHED_PREFIXES,
+        aliases=PUBLISHED_ALIASES,
     )
     findings = check_published(parse_published(rows, str(args.path)), decimals=args.decimals)
     for finding in findings:
@@ -310,7 +345,9 @@ def _inputs(path: Path, m: Methodology, units: list[Unit]) -> Inputs:
     return parse_inputs(rows, m, units, source=str(path))
 
 
-def _check_out(path: Path, formats: Sequence[str]) -> None:
+def _check_out(args: argparse.Namespace, formats: Sequence[str]) -> None:
+    """Refuse an output path that cannot or must not be written, before anything is read."""
+    path: Path = args.out
     if path.suffix.lower() not in formats:
         raise UsageError(
             f"{path}: T009: định dạng tệp kết quả '{path.suffix or '(không có)'}' không hỗ trợ; "
@@ -318,6 +355,24 @@ def _check_out(path: Path, formats: Sequence[str]) -> None:
         )
     if path.is_dir():
         raise UsageError(f"{path}: là một thư mục, cần đường dẫn tệp")
+    for option in ("methodology", "units", "inputs"):
+        other: Path | None = getattr(args, option, None)
+        if other is not None and any(_same_file(out, other) for out in output_paths(path)):
+            raise UsageError(
+                f"{path}: T010: --out là cùng một tệp với --{option} ({other}); ghi kết quả "
+                "vào một tệp khác để không ghi đè lên dữ liệu đầu vào"
+            )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """True if both paths name one file (also through links or a case-insensitive disk)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet): compare the resolved paths
+        try:
+            return a.resolve() == b.resolve()
+        except (OSError, RuntimeError):
+            return False
 
 
 def _write_error(path: Path, exc: OSError) -> UsageError:
@@ -325,7 +380,7 @@ def _write_error(path: Path, exc: OSError) -> UsageError:
 
 
 def _template(args: argparse.Namespace) -> int:
-    _check_out(args.out, (".xlsx",))
+    _check_out(args, (".xlsx",))
     m = load_methodology(args.methodology)
     units = _units(args.units, m)
     try:
@@ -337,7 +392,7 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
-    _check_out(args.out, RESULT_FORMATS)
+    _check_out(args, RESULT_FORMATS)
     results = _compute(args)
     try:
         write_results(results, args.out)
@@ -346,7 +401,8 @@ def _score(args: argparse.Namespace) -> int:
     _print_ranking(results)
     for finding in results.findings:
         print(f"cảnh báo {finding.code}: {finding.message}", file=sys.stderr)
-    print(f"Đã ghi {args.out}: {len(results.units)} đơn vị, {len(results.findings)} cảnh báo.")
+    written = ", ".join(str(p) for p in output_paths(args.out))
+    print(f"Đã ghi {written}: {len(results.units)} đơn vị, {len(results.findings)} cảnh báo.")
     return EXIT_OK
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .helpers import score_args
+from .helpers import EXAMPLES, SAMPLE, score_args
 
 
 def write(path: Path, text: str) -> Path:
@@ -69,3 +69,47 @@ def test_the_score_csv_can_be_checked_back(run, files):
     code, text, _ = run("published", "check", out)
     assert code == 0, text
     assert "nhất quán (4 đơn vị)" in text
+
+
+def test_the_score_xlsx_of_the_sample_can_be_checked_back(run, tmp_path):
+    # `parindex score --out kq.xlsx` then `parindex published check kq.xlsx`: the "Xếp hạng"
+    # sheet (Vietnamese headers) is read, and our own figures agree with each other.
+    out = tmp_path / "kq.xlsx"
+    code, _, err = run(
+        "score",
+        "--methodology",
+        SAMPLE,
+        "--units",
+        EXAMPLES / "units.csv",
+        "--inputs",
+        EXAMPLES / "inputs.csv",
+        "--out",
+        out,
+    )
+    assert code == 0, err
+    code, text, err = run("published", "check", out)
+    assert (code, err) == (0, ""), text + err
+    assert text.strip() == f"{out}: nhất quán (10 đơn vị)"
+
+
+def test_vietnamese_headers_are_read_and_checked(run, tmp_path):
+    table = write(
+        tmp_path / "cong-bo.csv",
+        "Khối,Hạng,Mã đơn vị,Tên đơn vị,Tổng điểm,Điểm tối đa,Chỉ số (%),Xếp loại\n"
+        'Tỉnh,1,QN,Quảng Ninh,"92,18",100,"92,18",A\n'
+        'Tỉnh,2,HP,Hải Phòng,"93,00",100,"93,00",A\n',
+    )
+    code, out, _ = run("published", "check", table)
+    assert code == 1
+    assert out == (
+        f"{table}: W103: hạng không theo thứ tự điểm: QN hạng 1 (92,18) nhưng HP hạng 2 (93,00)\n"
+    )
+
+
+def test_a_column_named_twice_in_two_languages_is_refused(run, tmp_path):
+    table = write(tmp_path / "sai.csv", "code,Mã đơn vị,total\nA,A,5\n")
+    code, _, err = run("published", "check", table)
+    assert code == 2
+    assert err.strip() == (
+        f"{table}:1: T007: [cột code] cột 'Mã đơn vị' (= 'code') bị lặp trong dòng tiêu đề"
+    )

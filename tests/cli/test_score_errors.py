@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import zipfile
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
 from .helpers import INPUTS_CSV, UNITS_CSV, Run, score_args
 
@@ -107,3 +110,71 @@ def test_unwritable_output_directory(run, files):
     out = files["dir"] / "khong-co" / "ket-qua.json"
     code, _, err = run(*score_args(files, out))
     assert code == 2 and "không ghi được tệp" in err
+
+
+def _xlsx_inputs(files: dict[str, Path], change_value: dict[int, object] | None = None) -> Path:
+    """INPUTS_CSV as an .xlsx "Nhập liệu" sheet; ``change_value`` maps rows to new values."""
+    book = Workbook()
+    ws = book.active
+    ws.title = "Nhập liệu"
+    for n, line in enumerate(csv.reader(INPUTS_CSV.splitlines()), start=1):
+        ws.append(line)
+        if change_value and n in change_value:
+            ws.cell(row=n, column=4, value=change_value[n])
+    path = files["dir"] / "inputs.xlsx"
+    book.save(path)
+    return path
+
+
+def test_line_numbers_after_a_multiline_note(run, files):
+    # The template's helper column "tiêu chí" holds a note spanning lines (with a Word line
+    # break \x0b and a U+2028 too); the unknown unit below it is named by its physical line.
+    lines = [line + "," for line in INPUTS_CSV.splitlines()]
+    lines[0] = "unit,node,input,value,tiêu chí"
+    lines[1] = 'A,1.1,,on_time,"Ban hành kế hoạch\nđúng hạn\x0b(trước 31/12)\u2028xem\r\nvăn bản"'
+    text = "\n".join([*lines, "Z,1.1,,on_time,"]) + "\n"
+    bad = files["dir"] / "in.csv"
+    bad.write_bytes(text.encode("utf-8"))
+    err, _ = _fail(run, files, inputs=bad)
+    line = text[: text.index("Z,1.1")].count("\n") + 1
+    assert line == 33  # the 30 lines of INPUTS_CSV, 2 more inside the note, then Z
+    assert err.splitlines()[0].startswith(f"{bad}:{line}: I022: [cột unit] ")
+    assert len(err.splitlines()) == 1
+
+
+def test_csv_cell_over_the_size_limit(run, files):
+    huge = "x" * (csv.field_size_limit() + 1)
+    bad = _write(files, "in.csv", INPUTS_CSV + f'A,1.1,,"{huge}"\n')
+    err, _ = _fail(run, files, inputs=bad)
+    line = INPUTS_CSV.count("\n") + 1
+    assert err.startswith(f"{bad}:{line}: T001: không đọc được tệp: một ô bắt đầu ở dòng này")
+
+
+def test_damaged_xlsx_inputs(run, files):
+    path = _xlsx_inputs(files)
+    with zipfile.ZipFile(path) as z:
+        members = {name: z.read(name) for name in z.namelist()}
+    sheet = members["xl/worksheets/sheet1.xml"]
+    members["xl/worksheets/sheet1.xml"] = sheet[: len(sheet) * 2 // 3]  # truncated XML
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    err, _ = _fail(run, files, inputs=path)
+    assert err.startswith(f"{path}: T001: không đọc được tệp: tệp .xlsx bị hỏng")
+
+
+def test_xlsx_formula_without_computed_value(run, files):
+    path = _xlsx_inputs(files, {4: "=C3*90%"})  # A,1.2 numerator: a formula never computed
+    err, _ = _fail(run, files, inputs=path)
+    assert err.splitlines() == [
+        f"{path}:4: T011: [cột value] ô D4 (trang 'Nhập liệu') chứa công thức chưa có giá trị "
+        "tính sẵn (=C3*90%): tệp được ghi bởi một chương trình không tính công thức; hãy mở "
+        "tệp bằng Excel hoặc LibreOffice Calc rồi lưu lại, hoặc nhập giá trị thay cho công thức"
+    ]
+
+
+def test_xlsx_inputs_without_formulas_score(run, files):
+    out = files["dir"] / "ket-qua.json"
+    code, _, err = run(*score_args(files, out, inputs=_xlsx_inputs(files)))
+    assert code == 0, err
+    assert out.exists()
