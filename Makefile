@@ -1,5 +1,5 @@
 # parindex — development tasks. GNU make.
-#   make run    install, migrate, serve http://127.0.0.1:8000/
+#   make run    install, migrate, load the sample data (once), serve http://127.0.0.1:8000/
 #   make test   lint, migration check, tests on SQLite (with coverage) and on PostgreSQL
 # SKIP_POSTGRES=1 skips the PostgreSQL run explicitly; otherwise an unreachable
 # PostgreSQL at PG_URL fails `make test`.
@@ -31,9 +31,11 @@ $(STAMP): pyproject.toml | $(PYTHON)
 	$(PYTHON) -m pip install -e '.[dev]'
 	touch $@
 
+# The demo step loads the sample province once (it does nothing when data exists) and prints
+# the accounts to try; `python -m django demo --reset` rebuilds it.
 run: $(STAMP)
 	$(DJANGO) migrate --noinput
-	@# Sample data will be loaded here once the `parindex demo` command exists.
+	$(DJANGO) demo
 	@echo "parindex đang chạy tại http://$(RUN_ADDR)/ (dừng bằng Ctrl+C)"
 	$(DJANGO) runserver $(RUN_ADDR)
 

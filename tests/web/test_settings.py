@@ -93,3 +93,40 @@ def test_test_run_uses_the_database_named_by_database_url():
         assert connection.vendor == "sqlite"
     elif url.startswith(("postgres://", "postgresql://")):
         assert connection.vendor == "postgresql"
+
+
+STORAGE_PROBE = (
+    "import json, django; django.setup(); from django.conf import settings; "
+    "print(json.dumps(settings.STORAGES['default']))"
+)
+
+
+def test_evidence_goes_to_a_local_folder_by_default_and_to_s3_when_configured(tmp_path):
+    def storage(**env):
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("PARINDEX_")}
+        clean.update(DJANGO_SETTINGS_MODULE="parindex.web.settings", **env)
+        out = subprocess.run(
+            [sys.executable, "-c", STORAGE_PROBE],
+            env=clean,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
+        return json.loads(out)
+
+    local = storage(PARINDEX_DATA_DIR=str(tmp_path))
+    assert local["BACKEND"].endswith("FileSystemStorage")
+    assert local["OPTIONS"]["location"] == str(tmp_path / "media")
+
+    s3 = storage(
+        PARINDEX_S3_BUCKET="minh-chung",
+        PARINDEX_S3_ENDPOINT_URL="http://minio.local:9000",
+        PARINDEX_S3_ACCESS_KEY="k",
+        PARINDEX_S3_SECRET_KEY="s",
+    )
+    assert s3["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert s3["OPTIONS"]["bucket_name"] == "minh-chung"
+    assert s3["OPTIONS"]["endpoint_url"] == "http://minio.local:9000"
+    assert s3["OPTIONS"]["querystring_auth"] is True  # files are never public links

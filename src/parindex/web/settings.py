@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import plotly
 from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -88,7 +89,41 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_htmx",
+    "bootstrap",
+    "parindex.web.ui",
+    "parindex.web.accounts",
+    "parindex.web.units",
+    "parindex.web.periods",
+    "parindex.web.assessments",
+    "parindex.web.evidence",
+    "parindex.web.appraisal",
+    "parindex.web.results",
+    "parindex.web.api",
 ]
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+# Argon2 first: new and changed passwords are hashed with it; older hashes still verify.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Lock-out: this many failed logins for one user name lock it for LOCKOUT_MINUTES.
+LOGIN_MAX_FAILURES = int(os.environ.get("PARINDEX_LOGIN_MAX_FAILURES", "5"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("PARINDEX_LOGIN_LOCKOUT_MINUTES", "15"))
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -98,6 +133,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -114,6 +150,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "parindex.web.ui.context.version",
             ],
         },
     },
@@ -128,6 +165,39 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("PARINDEX_STATIC_ROOT") or DATA_DIR / "static")
+STATICFILES_DIRS = [
+    WEB_DIR / "static",
+    ("plotly", Path(plotly.__file__).resolve().parent / "package_data"),
+]
+
+# Evidence files: a local folder by default; S3-compatible object storage when
+# PARINDEX_S3_BUCKET is set (needs the `s3` extra: pip install 'parindex[s3]').
+MEDIA_ROOT = Path(os.environ.get("PARINDEX_MEDIA_ROOT") or DATA_DIR / "media")
+EVIDENCE_MAX_BYTES = int(os.environ.get("PARINDEX_EVIDENCE_MAX_MB", "50")) * 1_000_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
+_S3_BUCKET = os.environ.get("PARINDEX_S3_BUCKET", "")
+STORAGES: dict[str, dict[str, object]] = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT)},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if _S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _S3_BUCKET,
+            "endpoint_url": os.environ.get("PARINDEX_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("PARINDEX_S3_REGION") or None,
+            "access_key": os.environ.get("PARINDEX_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("PARINDEX_S3_SECRET_KEY") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("PARINDEX_SECURE_COOKIES", default=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -45,3 +46,31 @@ def health(request: HttpRequest) -> JsonResponse:
         return JsonResponse(body, status=503, json_dumps_params={"ensure_ascii": False})
     body = {"status": "ok", "database": "ok", "version": __version__}
     return JsonResponse(body)
+
+
+@login_required
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Each role's starting page: what it has to do now."""
+    from parindex.web.appraisal.models import ExplanationRequest, RequestState
+    from parindex.web.assessments.policy import visible_assessments
+    from parindex.web.periods.models import Period
+
+    user = request.user
+    ctx: dict[str, object] = {}
+    if user.is_unit_user or user.is_admin:  # type: ignore[union-attr]
+        ctx["assessments"] = (
+            visible_assessments(user).order_by("-period__year", "unit__code")[:200]  # type: ignore[arg-type]
+            if user.is_unit_user  # type: ignore[union-attr]
+            else []
+        )
+    if user.is_unit_user:  # type: ignore[union-attr]
+        ctx["open_requests"] = ExplanationRequest.objects.filter(
+            leaf__assessment__unit_id=user.unit_id,
+            state=RequestState.OPEN,  # type: ignore[union-attr]
+        ).count()
+    from parindex.web.results.policy import readable_states
+
+    ctx["periods"] = Period.objects.all()
+    ctx["results_states"] = readable_states(user)  # type: ignore[arg-type]
+    return render(request, "parindex/dashboard.html", ctx)

@@ -1,0 +1,210 @@
+"""Appraisal pages: the queue, a unit's appraisal page, a leaf's actions, the unit's inbox."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from parindex.web.accounts.models import Role
+from parindex.web.assessments import policy as assessment_policy
+from parindex.web.assessments import selectors
+from parindex.web.assessments.models import AppraisalStatus, Assessment, LeafScore
+from parindex.web.assessments.views import _assessment, _inputs, _leaf
+from parindex.web.common import ServiceError, StaleEdit, not_found
+from parindex.web.evidence.models import Evidence
+from parindex.web.periods.services import methodology_of
+
+from . import policy, services
+from .models import ExplanationRequest, RequestState
+
+
+@login_required
+@require_safe
+def queue(request: HttpRequest) -> HttpResponse:
+    """What waits for this appraiser: assigned, submitted assessments with their counts."""
+    if request.user.role != Role.APPRAISER:  # type: ignore[union-attr]
+        not_found()
+    rows = (
+        assessment_policy.visible_assessments(request.user)  # type: ignore[arg-type]
+        .filter(period__state__in=["open", "appraisal", "explanation"])
+        .annotate(
+            n_leaves=Count("leaves", distinct=True),
+            n_appraised=Count(
+                "leaves", filter=~Q(leaves__appraisal_status=AppraisalStatus.PENDING), distinct=True
+            ),
+            n_open=Count(
+                "leaves__explanation",
+                filter=Q(leaves__explanation__state=RequestState.OPEN),
+                distinct=True,
+            ),
+            n_answered=Count(
+                "leaves__explanation",
+                filter=Q(leaves__explanation__state=RequestState.ANSWERED),
+                distinct=True,
+            ),
+        )
+        .order_by("period__year", "unit__group__code", "unit__code")
+    )
+    return render(request, "appraisal/queue.html", {"rows": rows})
+
+
+def _appraisal_assessment(request: HttpRequest, pk: int) -> Assessment:
+    a = _assessment(request, pk)
+    if request.user.role != Role.APPRAISER and not request.user.is_admin:  # type: ignore[union-attr]
+        not_found()
+    return a
+
+
+@login_required
+@require_safe
+def appraise_page(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _appraisal_assessment(request, pk)
+    ctx = selectors.assessment_page(request.user, a, editable_for_user=False)  # type: ignore[arg-type]
+    areas = policy.assigned_areas(request.user, a)  # type: ignore[arg-type]
+    for area in ctx["areas"]:
+        area.appraisable = a.submitted and (areas is None or area.node.code in areas)
+    ctx["a"] = a
+    return render(request, "appraisal/page.html", ctx)
+
+
+def _render(
+    request: HttpRequest,
+    a: Assessment,
+    leaf: LeafScore,
+    status: int = 200,
+    error: str = "",
+    texts: dict[str, str] | None = None,
+) -> HttpResponse:
+    m = methodology_of(a.methodology)
+    lv = selectors.leaf_view(
+        leaf,
+        m,
+        selectors.leaf_evidence(leaf),
+        selectors.leaf_request(leaf),
+        False,
+        texts=texts if texts is not None else leaf.effective_inputs(),
+    )
+    lv.error = error
+    area = m.node(leaf.node_code).area.code
+    ctx = {"lv": lv, "a": a, "appraisable": policy.may_appraise(request.user, a, area)}  # type: ignore[arg-type]
+    return render(request, "appraisal/_leaf.html", ctx, status=status)
+
+
+def _version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
+@login_required
+@require_POST
+def leaf_appraise(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    a = _appraisal_assessment(request, pk)
+    leaf = _leaf(a, code)
+    texts = _inputs(request)
+    try:
+        leaf = services.leaf_appraise(
+            actor=request.user,  # type: ignore[arg-type]
+            leaf=leaf,
+            accept=request.POST.get("action") == "accept",
+            inputs=texts,
+            remark=request.POST.get("remark", ""),
+            version=_version(request),
+        )
+    except StaleEdit as exc:
+        return _render(request, a, _leaf(a, code), 409, exc.message)
+    except ServiceError as exc:
+        return _render(request, a, leaf, 400, exc.message, texts)
+    leaf.assessment = a
+    return _render(request, a, leaf)
+
+
+@login_required
+@require_POST
+def leaf_request(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    a = _appraisal_assessment(request, pk)
+    leaf = _leaf(a, code)
+    try:
+        services.explanation_request(
+            actor=request.user,
+            leaf=leaf,
+            question=request.POST.get("question", ""),  # type: ignore[arg-type]
+        )
+    except ServiceError as exc:
+        return _render(request, a, leaf, 400, exc.message)
+    return _render(request, a, _leaf(a, code))
+
+
+@login_required
+@require_POST
+def leaf_decide(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    a = _appraisal_assessment(request, pk)
+    leaf = _leaf(a, code)
+    req = ExplanationRequest.objects.filter(leaf=leaf).first()
+    if req is None:
+        not_found()
+    texts = _inputs(request)
+    try:
+        services.explanation_decide(
+            actor=request.user,  # type: ignore[arg-type]
+            request=req,
+            inputs=texts,
+            keep_appraised=request.POST.get("action") == "keep",
+            remark=request.POST.get("remark", ""),
+            version=_version(request),
+        )
+    except StaleEdit as exc:
+        return _render(request, a, _leaf(a, code), 409, exc.message)
+    except ServiceError as exc:
+        return _render(request, a, leaf, 400, exc.message, texts)
+    return _render(request, a, _leaf(a, code))
+
+
+@login_required
+def inbox(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's explanation requests for one assessment, each answered in its thread."""
+    a = _assessment(request, pk)
+    if not assessment_policy.is_own_unit(request.user, a) and not request.user.is_admin:  # type: ignore[arg-type, union-attr]
+        not_found()
+    if request.method == "POST":
+        req = ExplanationRequest.objects.filter(
+            leaf__assessment=a, pk=_int(request.POST.get("request"))
+        ).first()
+        if req is None:
+            not_found()
+        try:
+            services.explanation_answer(
+                actor=request.user,  # type: ignore[arg-type]
+                request=req,
+                text=request.POST.get("text", ""),
+                evidence_ids=[_int(v) for v in request.POST.getlist("evidence")],
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Đã gửi nội dung giải trình.")
+            return redirect("explanation-inbox", pk=a.pk)
+    requests = services.requests_for_unit(request.user, a)  # type: ignore[arg-type]
+    m = methodology_of(a.methodology)
+    titles = {r.pk: m.node(r.leaf.node_code).title for r in requests}
+    evidence = list(Evidence.objects.filter(assessment=a))
+    ctx = {
+        "a": a,
+        "requests": requests,
+        "titles": titles,
+        "evidence": evidence,
+        "may_answer": assessment_policy.is_own_unit(request.user, a),
+    }  # type: ignore[arg-type]
+    return render(request, "appraisal/inbox.html", ctx)
+
+
+def _int(text: str | None) -> int:
+    try:
+        return int(text or "")
+    except ValueError:
+        return -1

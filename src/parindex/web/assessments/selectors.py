@@ -1,0 +1,189 @@
+"""Reads for the assessment pages, in a fixed number of queries whatever the tree's size."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from parindex.core import InputSpec, Methodology, Node, format_vn
+from parindex.web.accounts.models import User
+from parindex.web.appraisal.models import ExplanationRequest
+from parindex.web.evidence.models import Evidence, EvidenceLink
+from parindex.web.periods.services import methodology_of
+
+from .models import Assessment, LeafScore
+from .services import self_edit_refusal
+
+
+def points_text(m: Methodology, value: Decimal | None) -> str:
+    return "—" if value is None else format_vn(value, m.rounding.points)
+
+
+@dataclass
+class InputField:
+    spec: InputSpec
+    value: str
+    error: str = ""
+
+    @property
+    def html_name(self) -> str:
+        return f"in_{self.spec.name}"
+
+    @property
+    def display(self) -> str:
+        """The value as a person reads it: an option's label rather than its code."""
+        for option in self.spec.options:
+            if option.code == self.value:
+                return f"{option.label} ({format_vn(option.points)} điểm)"
+        return self.value
+
+
+def self_fields(node: Node, texts: dict[str, Any]) -> list[InputField]:
+    return [InputField(spec, str(texts.get(spec.name, ""))) for spec in node.inputs]
+
+
+@dataclass
+class LeafView:
+    """Everything the leaf partial shows (self-assessment and appraisal pages)."""
+
+    leaf: LeafScore
+    node: Node
+    m: Methodology
+    fields: list[InputField]
+    evidence: list[Evidence]
+    request: ExplanationRequest | None
+    editable: bool
+    refusal: str = ""
+    error: str = ""
+    stale: str = ""
+    preview: Decimal | None = None
+
+    @property
+    def self_fields(self) -> list[InputField]:
+        """The unit's own inputs (the form fields may hold the appraised ones)."""
+        return self_fields(self.node, self.leaf.self_inputs)
+
+    @property
+    def points(self) -> str:
+        return points_text(self.m, self.leaf.self_points)
+
+    @property
+    def appraised(self) -> str:
+        return points_text(self.m, self.leaf.appraised_points)
+
+    @property
+    def final(self) -> str:
+        return points_text(self.m, self.leaf.final_points)
+
+    @property
+    def max(self) -> str:
+        return format_vn(self.node.max)
+
+    @property
+    def evidence_missing(self) -> bool:
+        return self.node.evidence_required and not self.evidence
+
+
+@dataclass
+class AreaView:
+    node: Node
+    rows: list[tuple[Node, LeafView | None]] = field(default_factory=list)
+    claimed: Decimal = Decimal(0)
+    done: int = 0
+    total: int = 0
+    evidence_missing: int = 0
+
+
+def leaf_view(
+    leaf: LeafScore,
+    m: Methodology,
+    evidence: list[Evidence],
+    request: ExplanationRequest | None,
+    editable: bool,
+    refusal: str = "",
+    texts: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+) -> LeafView:
+    node = m.node(leaf.node_code)
+    texts = leaf.self_inputs if texts is None else texts
+    errors = errors or {}
+    fields = [
+        InputField(spec, str(texts.get(spec.name, "")), errors.get(spec.name, ""))
+        for spec in node.inputs
+    ]
+    return LeafView(leaf, node, m, fields, evidence, request, editable, refusal)
+
+
+def assessment_page(user: User, assessment: Assessment, editable_for_user: bool) -> dict[str, Any]:
+    """The tree with every leaf's inputs, evidence and requests, and progress per area."""
+    m = methodology_of(assessment.methodology)
+    leaves = {leaf.node_code: leaf for leaf in assessment.leaves.select_related("updated_by")}
+    by_leaf: dict[int, list[Evidence]] = defaultdict(list)
+    links = EvidenceLink.objects.filter(leaf__assessment=assessment).select_related(
+        "evidence", "evidence__stored"
+    )
+    for link in links:
+        by_leaf[link.leaf_id].append(link.evidence)
+    requests = {
+        r.leaf_id: r
+        for r in ExplanationRequest.objects.filter(leaf__assessment=assessment).prefetch_related(
+            "messages__author", "messages__evidence"
+        )
+    }
+    base_refusal = self_edit_refusal(assessment)
+    areas = []
+    for area in m.areas:
+        av = AreaView(area)
+        for node in area.walk():
+            if node is area:
+                continue
+            leaf = leaves.get(node.code) if node.is_leaf else None
+            if node.is_leaf and leaf is None:
+                continue  # does not apply to this unit's type
+            lv = None
+            if leaf is not None:
+                refusal = self_edit_refusal(assessment, leaf) if leaf.reopened else base_refusal
+                editable = editable_for_user and not refusal
+                lv = leaf_view(
+                    leaf, m, by_leaf.get(leaf.pk, []), requests.get(leaf.pk), editable, refusal
+                )
+                _count(av, lv)
+            av.rows.append((node, lv))
+        if av.total:
+            areas.append(av)
+    all_evidence = list(Evidence.objects.filter(assessment=assessment).select_related("stored"))
+    return {
+        "m": m,
+        "areas": areas,
+        "refusal": base_refusal,
+        "all_evidence": all_evidence,
+        "done": sum(a.done for a in areas),
+        "total": sum(a.total for a in areas),
+        "claimed": points_text(m, sum((a.claimed for a in areas), Decimal(0))),
+        "evidence_missing": sum(a.evidence_missing for a in areas),
+        "reopened": [
+            lv.leaf.node_code for a in areas for _, lv in a.rows if lv and lv.leaf.reopened
+        ],
+    }
+
+
+def _count(av: AreaView, lv: LeafView) -> None:
+    av.total += 1
+    if lv.leaf.self_points is not None:
+        av.done += 1
+        av.claimed += lv.leaf.self_points  # penalty points are negative
+    if lv.evidence_missing:
+        av.evidence_missing += 1
+
+
+def leaf_evidence(leaf: LeafScore) -> list[Evidence]:
+    return [
+        link.evidence
+        for link in EvidenceLink.objects.filter(leaf=leaf).select_related("evidence__stored")
+    ]
+
+
+def leaf_request(leaf: LeafScore) -> ExplanationRequest | None:
+    return ExplanationRequest.objects.filter(leaf=leaf).first()

@@ -1,0 +1,197 @@
+"""Self-assessment use cases: save a leaf's inputs, submit the assessment.
+
+Each is one transaction that checks permission and deadlines again on the server, refuses a
+stale edit (the leaf's ``version`` moved on), scores with the core engine and records an
+event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from parindex.web.accounts.models import User
+from parindex.web.common import ServiceError, StaleEdit, not_found
+from parindex.web.periods.models import PeriodState
+from parindex.web.periods.services import methodology_of
+
+from . import policy
+from .models import Assessment, AssessmentState, Event, LeafScore, Stage
+from .scoring import clean_inputs, score_texts
+
+STALE = (
+    "Tiêu chí này vừa được {who} lưu lúc {at}; giá trị mới nhất đang hiển thị. Hãy xem lại rồi lưu."
+)
+
+
+def self_edit_refusal(assessment: Assessment, leaf: LeafScore | None = None) -> str:
+    """Why the unit cannot edit now (empty when it can). Checked on every save."""
+    period = assessment.period
+    if period.state_at_least(PeriodState.FINAL):
+        return "Kỳ đánh giá đã chốt điểm: không sửa được nữa."
+    if leaf is not None and leaf.reopened:
+        return ""
+    if assessment.state == AssessmentState.SUBMITTED:
+        return "Đơn vị đã gửi bản tự đánh giá: không sửa được, trừ tiêu chí được mở lại."
+    if period.state != PeriodState.OPEN:
+        return "Kỳ đánh giá không còn ở giai đoạn tự đánh giá."
+    if timezone.now() > period.self_assessment_deadline:
+        deadline = timezone.localtime(period.self_assessment_deadline)
+        return f"Đã quá hạn tự đánh giá ({deadline:%H:%M %d/%m/%Y})."
+    return ""
+
+
+def stale(leaf: LeafScore) -> StaleEdit:
+    who = str(leaf.updated_by) if leaf.updated_by_id else "người khác"
+    at = timezone.localtime(leaf.updated_at).strftime("%H:%M:%S %d/%m/%Y")
+    return StaleEdit(STALE.format(who=who, at=at), current=leaf)
+
+
+def _locked_leaf(leaf_id: int) -> LeafScore:
+    return (
+        LeafScore.objects.select_for_update(of=("self",))
+        .select_related("assessment__period", "assessment__methodology", "updated_by")
+        .defer("assessment__methodology__text")
+        .get(pk=leaf_id)
+    )
+
+
+@transaction.atomic
+def leaf_save_self(
+    *,
+    actor: User,
+    leaf: LeafScore,
+    inputs: Mapping[str, object],
+    note: str,
+    version: int,
+) -> LeafScore:
+    """Store the unit's inputs for one leaf and the points the core engine gives them."""
+    leaf = _locked_leaf(leaf.pk)
+    assessment = leaf.assessment
+    if not policy.may_edit_self(actor, assessment):
+        not_found()
+    refusal = self_edit_refusal(assessment, leaf)
+    if refusal:
+        raise ServiceError(refusal)
+    if leaf.version != version:
+        raise stale(leaf)
+    m = methodology_of(assessment.methodology)
+    node = m.node(leaf.node_code)
+    texts = clean_inputs(node, inputs, unit_editable=True)
+    # survey inputs are never self-scored: keep what the survey import put there
+    texts.update({k: v for k, v in leaf.self_inputs.items() if _is_survey(node, k)})
+    scoring = score_texts(node, texts, m)
+    if scoring.errors:
+        name, message = next(iter(scoring.errors.items()))
+        label = next(s.label or s.name for s in node.inputs if s.name == name)
+        raise ServiceError(f"{label}: {message}", field=name)
+    note = note.strip()[:5000]
+    old = {"inputs": leaf.self_inputs, "points": _s(leaf.self_points), "note": leaf.self_note}
+    new = {"inputs": texts, "points": _s(scoring.points), "note": note}
+    if old == new:
+        return leaf
+    leaf.self_inputs, leaf.self_points, leaf.self_note = texts, scoring.points, note
+    leaf.version += 1
+    leaf.updated_by = actor
+    leaf.save()
+    Event.objects.create(
+        assessment=assessment,
+        node_code=leaf.node_code,
+        stage=Stage.SELF,
+        action="save",
+        actor=actor,
+        old=old,
+        new=new,
+    )
+    return leaf
+
+
+def _is_survey(node: object, name: str) -> bool:
+    return any(s.name == name and s.survey for s in getattr(node, "inputs", ()))
+
+
+def _s(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+@dataclass
+class Checklist:
+    """What is missing before submission."""
+
+    incomplete: list[str]
+    evidence_missing: list[str]
+
+    @property
+    def empty(self) -> bool:
+        return not self.incomplete and not self.evidence_missing
+
+
+def submission_checklist(assessment: Assessment) -> Checklist:
+    m = methodology_of(assessment.methodology)
+    leaves = assessment.leaves.all()
+    linked = set(
+        assessment.leaves.filter(evidence_links__isnull=False).values_list("node_code", flat=True)
+    )
+    incomplete, no_evidence = [], []
+    for leaf in leaves:
+        node = m.node(leaf.node_code)
+        if any(not s.survey for s in node.inputs) and leaf.self_points is None:
+            incomplete.append(leaf.node_code)
+        if node.evidence_required and leaf.node_code not in linked:
+            no_evidence.append(leaf.node_code)
+    return Checklist(sorted(incomplete, key=_key), sorted(no_evidence, key=_key))
+
+
+def _key(code: str) -> tuple[int, ...]:
+    return tuple(int(p) if p.isdigit() else 0 for p in code.split("."))
+
+
+@transaction.atomic
+def assessment_submit(
+    *, actor: User, assessment: Assessment, acknowledge_missing: bool = False
+) -> Assessment:
+    """The unit head submits (or, after a reopening, re-submits) the self-assessment."""
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("period")
+        .get(pk=assessment.pk)
+    )
+    if not policy.is_own_unit(actor, assessment):
+        not_found()
+    if not policy.may_submit(actor, assessment):
+        raise ServiceError("Chỉ lãnh đạo đơn vị được gửi bản tự đánh giá.")
+    reopened = assessment.leaves.filter(reopened=True)
+    if assessment.state == AssessmentState.SUBMITTED:
+        if not reopened.exists():
+            raise ServiceError("Bản tự đánh giá đã được gửi.")
+        if assessment.period.state_at_least(PeriodState.FINAL):
+            raise ServiceError("Kỳ đánh giá đã chốt điểm.")
+        codes = sorted(reopened.values_list("node_code", flat=True), key=_key)
+        reopened.update(reopened=False)
+        _event(assessment, actor, "resubmit", {"nodes": codes})
+        return assessment
+    refusal = self_edit_refusal(assessment)
+    if refusal:
+        raise ServiceError(refusal)
+    checklist = submission_checklist(assessment)
+    if not checklist.empty and not acknowledge_missing:
+        raise ServiceError(
+            f"Còn {len(checklist.incomplete)} tiêu chí chưa chấm và "
+            f"{len(checklist.evidence_missing)} tiêu chí thiếu tài liệu kiểm chứng; "
+            "hãy xác nhận để vẫn gửi."
+        )
+    assessment.state = AssessmentState.SUBMITTED
+    assessment.submitted_at = timezone.now()
+    assessment.submitted_by = actor
+    assessment.save(update_fields=["state", "submitted_at", "submitted_by"])
+    _event(assessment, actor, "submit", {"incomplete": checklist.incomplete})
+    return assessment
+
+
+def _event(assessment: Assessment, actor: User, action: str, new: dict[str, object]) -> None:
+    Event.objects.create(
+        assessment=assessment, stage=Stage.SELF, action=action, actor=actor, new=new
+    )

@@ -1,0 +1,194 @@
+"""Self-assessment pages: the tree, a leaf's live points and save, history, submission."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from parindex.web.common import ServiceError, StaleEdit, not_found
+
+from . import policy, selectors, services
+from .models import Assessment, Event, LeafScore
+from .scoring import clean_inputs, score_texts
+
+
+def _assessment(request: HttpRequest, pk: int) -> Assessment:
+    a = policy.visible_assessments(request.user).filter(pk=pk).first()  # type: ignore[arg-type]
+    if a is None:
+        not_found()
+    return a
+
+
+def _leaf(a: Assessment, code: str) -> LeafScore:
+    leaf = a.leaves.select_related("updated_by").filter(node_code=code).first()
+    if leaf is None:
+        not_found()
+    leaf.assessment = a
+    return leaf
+
+
+def _inputs(request: HttpRequest) -> dict[str, str]:
+    return {k[3:]: v for k, v in request.POST.items() if k.startswith("in_")}
+
+
+@login_required
+@require_safe
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _assessment(request, pk)
+    editable = policy.may_edit_self(request.user, a)  # type: ignore[arg-type]
+    ctx = selectors.assessment_page(request.user, a, editable)  # type: ignore[arg-type]
+    ctx.update(a=a, may_submit=policy.may_submit(request.user, a))  # type: ignore[arg-type]
+    return render(request, "assessments/detail.html", ctx)
+
+
+def _render_leaf(
+    request: HttpRequest,
+    a: Assessment,
+    leaf: LeafScore,
+    *,
+    status: int = 200,
+    texts: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    error: str = "",
+    stale: str = "",
+) -> HttpResponse:
+    from parindex.web.periods.services import methodology_of
+
+    m = methodology_of(a.methodology)
+    refusal = services.self_edit_refusal(a, leaf)
+    editable = policy.may_edit_self(request.user, a) and not refusal  # type: ignore[arg-type]
+    lv = selectors.leaf_view(
+        leaf,
+        m,
+        selectors.leaf_evidence(leaf),
+        selectors.leaf_request(leaf),
+        editable,
+        refusal,
+        texts,
+        errors,
+    )
+    lv.error, lv.stale = error, stale
+    from django.conf import settings
+
+    from parindex.web.evidence.models import Evidence
+
+    ctx = {
+        "lv": lv,
+        "a": a,
+        "all_evidence": list(Evidence.objects.filter(assessment=a)) if editable else [],
+        "max_mb": settings.EVIDENCE_MAX_BYTES // 1_000_000,
+    }
+    return render(request, "assessments/_leaf.html", ctx, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def leaf(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    a = _assessment(request, pk)
+    row = _leaf(a, code)
+    if request.method == "GET":
+        return _render_leaf(request, a, row)
+    texts = _inputs(request)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        row = services.leaf_save_self(
+            actor=request.user,  # type: ignore[arg-type]
+            leaf=row,
+            inputs=texts,
+            note=request.POST.get("note", ""),
+            version=version,
+        )
+    except StaleEdit as exc:
+        newer = _leaf(a, code)
+        mine = ", ".join(f"{k} = {v}" for k, v in texts.items() if v) or "(trống)"
+        msg = f"{exc.message} Giá trị bạn vừa nhập (chưa lưu): {mine}."
+        return _render_leaf(request, a, newer, status=409, stale=msg)
+    except ServiceError as exc:
+        errors = {exc.field: exc.message} if exc.field else {}
+        return _render_leaf(
+            request, a, row, status=400, texts=texts, errors=errors, error=exc.message
+        )
+    row.assessment = a
+    return saved(_render_leaf(request, a, row))
+
+
+def saved(response: HttpResponse) -> HttpResponse:
+    """Tell the page a leaf changed so that its progress figures reload."""
+    response["HX-Trigger"] = "leaf-saved"
+    return response
+
+
+@login_required
+@require_safe
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress figures, refreshed after every save (htmx, out-of-band per area)."""
+    a = _assessment(request, pk)
+    ctx = selectors.assessment_page(request.user, a, False)  # type: ignore[arg-type]
+    ctx.update(a=a, oob=True)
+    return render(request, "assessments/_progress.html", ctx)
+
+
+@login_required
+@require_POST
+def leaf_preview(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """Points for what is typed, computed by the core engine; nothing is saved."""
+    from parindex.web.periods.services import methodology_of
+
+    a = _assessment(request, pk)
+    row = _leaf(a, code)
+    m = methodology_of(a.methodology)
+    node = m.node(row.node_code)
+    texts = clean_inputs(node, _inputs(request), unit_editable=True)
+    texts.update(
+        {
+            s.name: row.self_inputs[s.name]
+            for s in node.inputs
+            if s.survey and s.name in row.self_inputs
+        }
+    )
+    scoring = score_texts(node, texts, m)
+    ctx = {
+        "scoring": scoring,
+        "points": selectors.points_text(m, scoring.points),
+        "max": selectors.format_vn(node.max),
+        "labels": {s.name: s.label or s.name for s in node.inputs},
+    }
+    return render(request, "assessments/_preview.html", ctx)
+
+
+@login_required
+@require_safe
+def leaf_history(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    a = _assessment(request, pk)
+    row = _leaf(a, code)
+    events = Event.objects.filter(assessment=a, node_code=row.node_code).select_related("actor")
+    return render(request, "assessments/_history.html", {"events": events, "code": code})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _assessment(request, pk)
+    if not policy.is_own_unit(request.user, a):  # type: ignore[arg-type]
+        not_found()
+    checklist = services.submission_checklist(a)
+    if request.method == "POST":
+        try:
+            services.assessment_submit(
+                actor=request.user,  # type: ignore[arg-type]
+                assessment=a,
+                acknowledge_missing=request.POST.get("acknowledge") == "1",
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Đã gửi bản tự đánh giá.")
+            return redirect("assessment", pk=a.pk)
+    ctx = {"a": a, "checklist": checklist, "may_submit": policy.may_submit(request.user, a)}  # type: ignore[arg-type]
+    return render(request, "assessments/submit.html", ctx)

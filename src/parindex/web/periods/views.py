@@ -1,0 +1,226 @@
+"""Administrator pages of a period: progress dashboard, state changes, reopening a leaf."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from parindex.web.appraisal.models import RequestState
+from parindex.web.assessments.models import AppraisalStatus, Assessment, LeafScore
+from parindex.web.common import ServiceError, not_found
+from parindex.web.units.models import UnitGroup
+
+from . import services
+from .models import MethodologyVersion, Period
+
+
+def _period(request: HttpRequest, pk: int) -> Period:
+    if not request.user.is_admin:  # type: ignore[union-attr]
+        not_found()
+    period = Period.objects.filter(pk=pk).first()
+    if period is None:
+        not_found()
+    return period
+
+
+@login_required
+@require_safe
+def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who has submitted, what is appraised, which explanations wait — one query for all."""
+    period = _period(request, pk)
+    rows = (
+        Assessment.objects.filter(period=period)
+        .select_related("unit", "unit__group")
+        .annotate(
+            n_leaves=Count("leaves", distinct=True),
+            n_done=Count("leaves", filter=Q(leaves__self_points__isnull=False), distinct=True),
+            n_appraised=Count(
+                "leaves", filter=~Q(leaves__appraisal_status=AppraisalStatus.PENDING), distinct=True
+            ),
+            n_open=Count(
+                "leaves__explanation",
+                filter=Q(leaves__explanation__state=RequestState.OPEN),
+                distinct=True,
+            ),
+            n_answered=Count(
+                "leaves__explanation",
+                filter=Q(leaves__explanation__state=RequestState.ANSWERED),
+                distinct=True,
+            ),
+        )
+        .order_by("unit__group__code", "unit__code")
+    )
+    rows = list(rows)
+    summary = {
+        "units": len(rows),
+        "submitted": sum(1 for r in rows if r.submitted),
+        "open_requests": sum(r.n_open for r in rows),
+        "answered": sum(r.n_answered for r in rows),
+    }
+    return render(
+        request, "periods/detail.html", {"period": period, "rows": rows, "summary": summary}
+    )
+
+
+@login_required
+@require_POST
+def period_action(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(request, pk)
+    action = request.POST.get("action", "")
+    user = request.user
+    try:
+        if action == "open":
+            n = services.period_open(actor=user, period=period)  # type: ignore[arg-type]
+            messages.success(request, f"Đã mở kỳ đánh giá cho {n} đơn vị.")
+        elif action in ("appraisal", "explanation"):
+            services.period_advance(actor=user, period=period, to=action)  # type: ignore[arg-type]
+            messages.success(request, "Đã chuyển giai đoạn.")
+        elif action == "finalize":
+            from parindex.web.results.services import period_finalize
+
+            period_finalize(actor=user, period=period)  # type: ignore[arg-type]
+            messages.success(request, "Đã chốt điểm và tính kết quả.")
+        elif action == "publish":
+            from parindex.web.results.services import period_publish
+
+            period_publish(actor=user, period=period)  # type: ignore[arg-type]
+            messages.success(request, "Đã công bố kết quả.")
+        else:
+            raise ServiceError("Thao tác không hợp lệ.")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("period", pk=period.pk)
+
+
+@login_required
+@require_POST
+def leaf_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(request, pk)
+    leaf = (
+        LeafScore.objects.filter(
+            assessment__period=period,
+            assessment__unit__code=request.POST.get("unit", ""),
+            node_code=request.POST.get("node", "").strip(),
+        )
+        .select_related("assessment")
+        .first()
+    )
+    if leaf is None:
+        messages.error(request, "Không có tiêu chí thành phần này trong bản đánh giá của đơn vị.")
+        return redirect("period", pk=period.pk)
+    try:
+        services.leaf_reopen(actor=request.user, leaf=leaf, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã mở lại tiêu chí {leaf.node_code} cho đơn vị.")
+    return redirect("period", pk=period.pk)
+
+
+@login_required
+def methodology_list(request: HttpRequest) -> HttpResponse:
+    """Stored methodologies; upload a YAML file (validated by the core loader) or add a sample."""
+    if not request.user.is_admin:  # type: ignore[union-attr]
+        not_found()
+    if request.method == "POST":
+        try:
+            upload = request.FILES.get("file")
+            shipped = request.POST.get("shipped", "")
+            if upload is not None:
+                if (upload.size or 0) > 2_000_000:
+                    raise ServiceError("Tệp bộ tiêu chí quá lớn (tối đa 2 MB).")
+                try:
+                    text = upload.read().decode("utf-8")
+                except UnicodeDecodeError:
+                    raise ServiceError("Tệp bộ tiêu chí phải là văn bản UTF-8.") from None
+                name = (upload.name or "bo-tieu-chi.yaml").rsplit("/", 1)[-1][:200]
+                v = services.methodology_register(actor=request.user, text=text, source_name=name)  # type: ignore[arg-type]
+            elif shipped:
+                v = services.methodology_register_shipped(actor=request.user, name=shipped)  # type: ignore[arg-type]
+            else:
+                raise ServiceError("Hãy chọn tệp YAML hoặc một bộ tiêu chí mẫu.")
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Đã lưu bộ tiêu chí: {v}.")
+            return redirect("methodologies")
+    ctx = {
+        "versions": MethodologyVersion.objects.all(),
+        "shipped": services.shipped_methodologies(),
+    }
+    return render(request, "periods/methodologies.html", ctx)
+
+
+@login_required
+def period_new(request: HttpRequest) -> HttpResponse:
+    """A draft period: year, name, deadlines, and a methodology for each ranking group."""
+    if not request.user.is_admin:  # type: ignore[union-attr]
+        not_found()
+    groups = list(UnitGroup.objects.all())
+    versions = list(MethodologyVersion.objects.all())
+    if request.method == "POST":
+        try:
+            period = services.period_create(
+                actor=request.user,  # type: ignore[arg-type]
+                year=_year(request.POST.get("year", "")),
+                name=request.POST.get("name", "").strip() or "Kỳ đánh giá",
+                deadlines={k: _when(request.POST.get(k, ""), label) for k, label in DEADLINES},
+                methodologies=_chosen(request, groups, versions),
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            return redirect("period", pk=period.pk)
+    ctx = {"groups": groups, "versions": versions, "deadlines": DEADLINES, "post": request.POST}
+    return render(request, "periods/new.html", ctx)
+
+
+DEADLINES = [
+    ("self_assessment_deadline", "Hạn tự đánh giá"),
+    ("appraisal_deadline", "Hạn thẩm định"),
+    ("explanation_deadline", "Hạn giải trình"),
+    ("finalization_deadline", "Hạn chốt điểm"),
+]
+
+
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise ServiceError("Năm đánh giá phải là số, VD 2026.") from None
+    if not 2000 <= year <= 2100:
+        raise ServiceError("Năm đánh giá phải trong khoảng 2000–2100.")
+    return year
+
+
+def _when(text: str, label: str) -> datetime:
+    for fmt in ("%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
+        try:
+            value = datetime.strptime(text.strip(), fmt)
+        except ValueError:
+            continue
+        if fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+            value = value.replace(hour=23, minute=59)
+        return timezone.make_aware(value)
+    raise ServiceError(f"{label}: '{text}' không đúng dạng dd/mm/yyyy hh:mm.")
+
+
+def _chosen(
+    request: HttpRequest, groups: list[UnitGroup], versions: list[MethodologyVersion]
+) -> dict[UnitGroup, MethodologyVersion]:
+    by_pk = {str(v.pk): v for v in versions}
+    out = {}
+    for g in groups:
+        choice = request.POST.get(f"group_{g.pk}", "")
+        if choice:
+            if choice not in by_pk:
+                raise ServiceError(f"Bộ tiêu chí đã chọn cho khối {g} không tồn tại.")
+            out[g] = by_pk[choice]
+    return out

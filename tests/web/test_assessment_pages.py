@@ -1,0 +1,251 @@
+"""The self-assessment page and its htmx parts, as a unit officer uses them."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from parindex.web.assessments.models import Event
+from parindex.web.evidence.models import Evidence, StoredFile
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def page(world):
+    return reverse("assessment", args=[world.a_stp.pk])
+
+
+def leaf_url(world, code, name="assessment-leaf"):
+    return reverse(name, args=[world.a_stp.pk, code])
+
+
+def test_the_officer_sees_the_tree_with_inputs_and_progress(client, world):
+    client.force_login(world.officer)
+    html = client.get(page(world)).content.decode()
+
+    assert "Sở Tư pháp" in html and "Chỉ đạo, điều hành" in html
+    assert 'name="in_numerator"' in html  # the ratio leaf 1.2 asks for its inputs
+    assert "Đã chấm" in html and "0/7" in html
+    assert "Lấy từ kết quả điều tra" in html  # the survey leaf is not self-scored
+
+
+@pytest.mark.parametrize("who", ["other_officer", "other_head", "viewer", "appraiser"])
+def test_others_get_404_for_a_draft_assessment(client, world, who):
+    client.force_login(getattr(world, who))
+    assert client.get(page(world)).status_code == 404
+    assert client.post(leaf_url(world, "1.2"), {"version": 1}).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_login(client, world):
+    response = client.get(page(world))
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_live_points_come_from_the_server_and_nothing_is_saved(client, world):
+    client.force_login(world.officer)
+    response = client.post(
+        leaf_url(world, "1.2", "assessment-leaf-preview"),
+        {"in_numerator": "8", "in_denominator": "10"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert 'data-role="preview-points">2,00</strong> / 3' in response.content.decode()
+    assert world.leaf("1.2").self_points is None
+
+    bad = client.post(leaf_url(world, "1.2", "assessment-leaf-preview"), {"in_numerator": "tám"})
+    assert "không phải là số" in bad.content.decode()
+
+
+def test_saving_returns_the_leaf_with_its_points(client, world):
+    client.force_login(world.officer)
+    response = client.post(
+        leaf_url(world, "1.2"),
+        {"in_numerator": "8", "in_denominator": "10", "note": "Theo báo cáo", "version": 1},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-role="self-points">2,00 / 3' in html
+    assert world.leaf("1.2").self_points == Decimal("2.00")
+
+
+def test_a_score_above_the_maximum_gets_a_vietnamese_message_and_changes_nothing(client, world):
+    client.force_login(world.officer)
+    response = client.post(leaf_url(world, "2.1"), {"in_value": "120", "version": 1})
+
+    assert response.status_code == 400
+    assert "nằm ngoài khoảng cho phép" in response.content.decode()
+    assert world.leaf("2.1").self_points is None and world.leaf("2.1").version == 1
+
+
+def test_a_stale_edit_is_refused_with_the_newer_value_shown(client, world):
+    client.force_login(world.officer)
+    client.post(leaf_url(world, "1.2"), {"in_numerator": "9", "in_denominator": "10", "version": 1})
+
+    client.force_login(world.head)
+    response = client.post(
+        leaf_url(world, "1.2"), {"in_numerator": "1", "in_denominator": "10", "version": 1}
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert 'data-role="stale"' in html and "stp.canbo" in html
+    assert 'value="9"' in html  # the newer value is in the form
+    assert "numerator = 1" in html  # and what the second person typed is not lost from view
+    assert world.leaf("1.2").self_inputs["numerator"] == "9"
+
+
+def upload(client, world, content, name="bao-cao.pdf", code="1.1"):
+    return client.post(
+        reverse("evidence-add", args=[world.a_stp.pk, code]),
+        {"kind": "file", "file": SimpleUploadedFile(name, content), "title": ""},
+    )
+
+
+def test_a_pdf_is_stored_once_linked_and_served_only_to_those_allowed(client, world, settings):
+    client.force_login(world.officer)
+    assert upload(client, world, PDF, "../../Báo cáo <CCHC>.pdf").status_code == 200
+    assert upload(client, world, PDF, "ban-sao.pdf", code="1.2").status_code == 200
+
+    assert StoredFile.objects.count() == 1  # same content, stored once
+    ev = Evidence.objects.order_by("pk").first()
+    assert ev.filename == "Báo cáo _CCHC.pdf"  # no path, no <>, extension of its kind
+    assert Event.objects.filter(action="link_evidence").count() == 2
+
+    response = client.get(reverse("evidence-download", args=[ev.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+    client.force_login(world.other_officer)
+    assert client.get(reverse("evidence-download", args=[ev.pk])).status_code == 404
+    client.force_login(world.appraiser)  # not before the unit submits
+    assert client.get(reverse("evidence-download", args=[ev.pk])).status_code == 404
+
+
+def docx_bytes() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "ok"),
+    [
+        (b"MZ\x90\x00 not a pdf at all", "virus.pdf", False),
+        (b"<html><script>alert(1)</script></html>", "trang.png", False),
+        (docx_bytes(), "ke-hoach.docx", True),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "anh.png", True),
+        (b"PK\x03\x04broken zip", "hong.xlsx", False),
+    ],
+)
+def test_file_type_is_checked_by_content(client, world, content, name, ok):
+    client.force_login(world.officer)
+    response = upload(client, world, content, name)
+
+    assert (response.status_code == 200) is ok
+    assert Evidence.objects.exists() is ok
+    if not ok:
+        assert "Loại tệp không được chấp nhận" in response.content.decode()
+
+
+def test_a_file_over_the_cap_is_refused(client, world, settings):
+    settings.EVIDENCE_MAX_BYTES = 1000
+    client.force_login(world.officer)
+    response = upload(client, world, PDF + b"0" * 2000)
+
+    assert response.status_code == 400
+    assert "Tệp quá lớn" in response.content.decode()
+    assert not Evidence.objects.exists() and not StoredFile.objects.exists()
+
+
+def test_citing_a_decision_needs_its_number_date_issuer_and_summary(client, world):
+    client.force_login(world.officer)
+    url = reverse("evidence-add", args=[world.a_stp.pk, "1.1"])
+    bad = client.post(
+        url, {"kind": "document", "doc_number": "15/KH-UBND", "doc_date": "31/02/2026"}
+    )
+    assert bad.status_code == 400 and "dd/mm/yyyy" in bad.content.decode()
+
+    ok = client.post(
+        url,
+        {
+            "kind": "document",
+            "doc_number": "15/KH-UBND",
+            "doc_date": "20/01/2026",
+            "issuer": "UBND tỉnh",
+            "summary": "Kế hoạch cải cách hành chính năm 2026",
+        },
+    )
+    assert ok.status_code == 200
+    assert "15/KH-UBND ngày 20/01/2026 của UBND tỉnh" in ok.content.decode()
+
+
+def test_the_page_issues_the_same_queries_whatever_the_tree_size(client, world):
+    from parindex.web.periods import services as period_services
+
+    client.force_login(world.officer)
+    client.get(page(world))  # warm the methodology cache
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(page(world)).status_code == 200
+
+    # a much larger tree: the shipped department sample (87 leaves)
+    big = period_services.methodology_register_shipped(
+        actor=world.admin, name="so-ban-nganh-mau.yaml"
+    )
+    a = world.a_stp
+    a.leaves.all().delete()
+    a.methodology = big
+    a.save()
+    from parindex.web.assessments.models import LeafScore
+
+    m = period_services.methodology_of(big)
+    LeafScore.objects.bulk_create(LeafScore(assessment=a, node_code=n.code) for n in m.leaves())
+    client.get(page(world))
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(page(world)).status_code == 200
+
+    assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+
+
+def test_the_appraisal_queue_and_progress_dashboard_issue_fixed_queries(client, world):
+    from parindex.web.units.models import Unit
+
+    from .conftest import build_more_units
+
+    def submit(unit):
+        a = world.period.assessments.get(unit=unit)
+        a.state = "submitted"
+        a.save()
+
+    submit(world.stp)
+    client.force_login(world.area_appraiser)  # assigned area 2 of every unit
+    client.get("/appraisal/")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/appraisal/").status_code == 200
+    client.force_login(world.admin)
+    with CaptureQueriesContext(connection) as few_admin:
+        assert client.get(f"/periods/{world.period.pk}/").status_code == 200
+
+    for unit in build_more_units(world, 10):
+        submit(unit)
+    assert Unit.objects.count() == 12
+    client.force_login(world.area_appraiser)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get("/appraisal/").content.decode()
+    assert html.count("data-unit=") == 11
+    client.force_login(world.admin)
+    with CaptureQueriesContext(connection) as many_admin:
+        assert client.get(f"/periods/{world.period.pk}/").status_code == 200
+
+    assert len(many) == len(few)
+    assert len(many_admin) == len(few_admin)
