@@ -128,7 +128,7 @@ LOGIN_LOCKOUT_MINUTES = int(os.environ.get("PARINDEX_LOGIN_LOCKOUT_MINUTES", "15
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "parindex.web.ui.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
