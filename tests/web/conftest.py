@@ -13,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from parindex.web.accounts.models import Role, User
 from parindex.web.appraisal.models import Assignment
@@ -30,6 +30,15 @@ PASSWORD = "mat-khau-thu-nghiem-2026"
 def _fast_hasher(settings):
     # Argon2 is the product's hasher (tested in test_accounts); MD5 keeps the suite fast.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request with the language cookie leaves its language active in the test's thread;
+    # every test starts and ends in the default (Vietnamese), as services called directly do.
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -12,13 +12,16 @@ import gettext
 import io
 import re
 import tokenize
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation.template import templatize
 
 import parindex
@@ -427,3 +430,92 @@ def test_switching_to_english_and_back_with_csrf_enforced():
     client.post("/i18n/setlang/", {"language": "vi", "next": "/", "csrfmiddlewaretoken": token})
 
     assert '<html lang="vi">' in client.get("/").content.decode()
+
+
+# --- messages of the web layer's Python code ----------------------------------------------
+
+
+def _leaf_url(world, code: str) -> str:
+    return reverse("assessment-leaf", args=[world.a_stp.pk, code])
+
+
+def _past_self_assessment_deadline(world) -> str:
+    deadline = timezone.now() - timedelta(minutes=1)
+    world.period.self_assessment_deadline = deadline
+    world.period.save(update_fields=["self_assessment_deadline"])
+    return timezone.localtime(deadline).strftime("%H:%M %d/%m/%Y")
+
+
+@pytest.mark.parametrize(
+    ("cookie", "shown", "not_shown"),
+    [
+        (
+            "en",
+            "The self-assessment deadline has passed ({when}).",
+            "Đã quá hạn tự đánh giá",
+        ),
+        (None, "Đã quá hạn tự đánh giá ({when}).", "The self-assessment deadline"),
+    ],
+)
+def test_a_service_refusal_is_shown_in_the_chosen_language(client, world, cookie, shown, not_shown):
+    when = _past_self_assessment_deadline(world)
+    client.force_login(world.officer)
+    if cookie:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+
+    response = client.post(_leaf_url(world, "2.1"), {"in_value": "50", "version": 1})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert shown.format(when=when) in html
+    assert not_shown not in html
+    assert world.leaf("2.1").self_points is None
+
+
+def test_the_core_part_of_a_message_stays_vietnamese_in_english(client, world):
+    # a score above the maximum: the refusal comes from parindex.core, which is not translated
+    client.force_login(world.officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    response = client.post(_leaf_url(world, "2.1"), {"in_value": "120", "version": 1})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "nằm ngoài khoảng cho phép" in html
+    assert ">Save</button>" in html and ">Lưu</button>" not in html
+    assert world.leaf("2.1").self_points is None and world.leaf("2.1").version == 1
+
+
+@pytest.mark.parametrize(
+    ("cookie", "shown", "not_shown"),
+    [
+        ("en", "Invalid criteria set:", "Bộ tiêu chí không hợp lệ"),
+        (None, "Bộ tiêu chí không hợp lệ:", "Invalid criteria set"),
+    ],
+)
+def test_an_english_refusal_keeps_the_core_details_in_vietnamese(
+    client, world, cookie, shown, not_shown
+):
+    client.force_login(world.admin)
+    if cookie:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+
+    response = client.post(
+        reverse("methodologies"), {"file": SimpleUploadedFile("sai.yaml", b"id: x\n")}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert shown in html and not_shown not in html
+    assert "thiếu khóa bắt buộc" in html  # the core loader's issues, untranslated
+
+
+def test_the_api_answers_in_vietnamese_even_with_the_english_cookie(client, world):
+    client.force_login(world.admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    assert client.post("/api/v1/periods/").json() == {"error": "API chỉ cho phép đọc (GET)."}
+    assert client.get("/api/v1/periods/?page=0").json() == {
+        "error": "Tham số 'page' phải là số nguyên dương."
+    }
+    assert client.get("/api/v1/periods/999999/").json() == {"error": "Không tìm thấy."}

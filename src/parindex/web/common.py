@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 
 class ServiceError(Exception):
@@ -31,4 +32,4 @@ class StaleEdit(ServiceError):
 
 def not_found() -> NoReturn:
     """Forbidden and missing look the same from outside."""
-    raise Http404("Không tìm thấy.")
+    raise Http404(_("Không tìm thấy."))

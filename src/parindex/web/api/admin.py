@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy, ngettext
 
 from .models import ApiToken
 from .services import token_revoke
@@ -26,8 +27,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    @admin.action(description="Thu hồi các khóa API đã chọn", permissions=["delete"])
+    @admin.action(description=gettext_lazy("Thu hồi các khóa API đã chọn"), permissions=["delete"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset:
             token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
-        messages.success(request, f"Đã thu hồi {len(queryset)} khóa API.")
+        n = len(queryset)
+        message = ngettext("Đã thu hồi %(n)s khóa API.", "Đã thu hồi %(n)s khóa API.", n)
+        messages.success(request, message % {"n": n})

@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parindex.web.accounts.models import User
 
@@ -46,7 +47,7 @@ def token_hash(token: str) -> str:
 def bearer_token(request: HttpRequest) -> str | None:
     """The bearer token of the request; ``None`` when there is no bearer header at all."""
     header = request.headers.get("Authorization", "")
-    scheme, _, value = header.strip().partition(" ")
+    scheme, _sep, value = header.strip().partition(" ")
     if scheme.lower() != "bearer":
         return None
     return value.strip()
@@ -59,7 +60,7 @@ def api_user(request: HttpRequest) -> User | AnonymousUser:
         user = request.user
         return user if user.is_authenticated and user.is_active else AnonymousUser()
     if not token:
-        raise Unauthorized("Thiếu khóa API sau 'Bearer'.", invalid_token=True)
+        raise Unauthorized(_("Thiếu khóa API sau 'Bearer'."), invalid_token=True)
     row = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=token_hash(token), revoked=False, user__is_active=True)
@@ -67,7 +68,8 @@ def api_user(request: HttpRequest) -> User | AnonymousUser:
     )
     if row is None:
         raise Unauthorized(
-            "Khóa API không hợp lệ, đã bị thu hồi hoặc tài khoản đã bị khóa.", invalid_token=True
+            _("Khóa API không hợp lệ, đã bị thu hồi hoặc tài khoản đã bị khóa."),
+            invalid_token=True,
         )
     _touch(row)
     return row.user

@@ -19,6 +19,8 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from parindex.web.accounts.models import User
@@ -26,7 +28,7 @@ from parindex.web.accounts.models import User
 from .auth import Unauthorized, api_user
 
 PAGE_SIZE = 100
-NOT_FOUND = "Không tìm thấy."
+NOT_FOUND = gettext_lazy("Không tìm thấy.")
 REALM = 'Bearer realm="parindex"'
 
 View = Callable[..., HttpResponse]
@@ -58,7 +60,7 @@ def require_user(user: User | AnonymousUser) -> User:
     """The signed-in caller, or a 401 for an anonymous one."""
     if not isinstance(user, User):
         raise Unauthorized(
-            "Cần khóa API: gửi tiêu đề 'Authorization: Bearer <khóa>'.", invalid_token=False
+            _("Cần khóa API: gửi tiêu đề 'Authorization: Bearer <khóa>'."), invalid_token=False
         )
     return user
 
@@ -73,18 +75,18 @@ def api_view(view: View) -> View:
     @csrf_exempt
     @functools.wraps(view)
     def wrapped(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        if request.method not in ("GET", "HEAD"):
-            response = error(405, "API chỉ cho phép đọc (GET).")
-            response["Allow"] = "GET, HEAD"
-            return response
-        with translation.override("vi"):
+        with translation.override("vi"):  # the API answers in Vietnamese whatever the cookie
+            if request.method not in ("GET", "HEAD"):
+                response = error(405, _("API chỉ cho phép đọc (GET)."))
+                response["Allow"] = "GET, HEAD"
+                return response
             try:
                 user = api_user(request)
                 response = view(request, user, **kwargs)
             except Unauthorized as exc:
                 response = unauthorized(exc.message, invalid_token=exc.invalid_token)
             except Http404:
-                response = error(404, NOT_FOUND)
+                response = error(404, str(NOT_FOUND))
             except ApiError as exc:
                 response = error(exc.status, exc.message)
         patch_vary_headers(response, ["Authorization", "Cookie"])
@@ -106,12 +108,12 @@ def paginate(request: HttpRequest, qs: QuerySet[Any]) -> tuple[dict[str, Any], l
     """
     raw = request.GET.get("page", "1")
     if not re.fullmatch(r"[1-9][0-9]{0,8}", raw):
-        raise ApiError(400, "Tham số 'page' phải là số nguyên dương.")
+        raise ApiError(400, _("Tham số 'page' phải là số nguyên dương."))
     page = int(raw)
     count = qs.count()
     offset = (page - 1) * PAGE_SIZE
     if page > 1 and offset >= count:
-        raise ApiError(404, f"Không có trang {page}.")
+        raise ApiError(404, _("Không có trang %(page)s.") % {"page": page})
     rows = list(qs[offset : offset + PAGE_SIZE])
     envelope = {
         "count": count,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parindex.web.accounts.models import User
 from parindex.web.common import ServiceError
@@ -18,7 +19,7 @@ from .models import ApiToken
 
 def _check_actor(actor: User | None, user: User) -> None:
     if actor is not None and not (actor.is_admin or (actor.is_active and actor.pk == user.pk)):
-        raise ServiceError("Chỉ chủ tài khoản hoặc cán bộ quản trị được quản lý khóa API.")
+        raise ServiceError(_("Chỉ chủ tài khoản hoặc cán bộ quản trị được quản lý khóa API."))
 
 
 @transaction.atomic
@@ -27,13 +28,19 @@ def token_create(*, actor: User | None, user: User, name: str) -> tuple[ApiToken
     _check_actor(actor, user)
     name = name.strip()
     if not name:
-        raise ServiceError("Phải đặt tên cho khóa API (ví dụ: tên hệ thống dùng khóa).")
+        raise ServiceError(_("Phải đặt tên cho khóa API (ví dụ: tên hệ thống dùng khóa)."))
     if len(name) > 100:
-        raise ServiceError("Tên khóa API dài quá 100 ký tự.")
+        raise ServiceError(_("Tên khóa API dài quá 100 ký tự."))
     if not user.is_active:
-        raise ServiceError(f"Tài khoản '{user.username}' đang bị khóa: không tạo được khóa API.")
+        raise ServiceError(
+            _("Tài khoản '%(username)s' đang bị khóa: không tạo được khóa API.")
+            % {"username": user.username}
+        )
     if ApiToken.objects.filter(user=user, name=name, revoked=False).exists():
-        raise ServiceError(f"'{user.username}' đã có khóa API tên '{name}' đang dùng.")
+        raise ServiceError(
+            _("'%(username)s' đã có khóa API tên '%(name)s' đang dùng.")
+            % {"username": user.username, "name": name}
+        )
     token = new_token()
     row = ApiToken.objects.create(user=user, name=name, key_hash=token_hash(token))
     return row, token

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parindex.web.accounts.models import User
 from parindex.web.assessments import policy as assessment_policy
@@ -32,16 +33,17 @@ from . import policy
 from .models import ExplanationRequest, Message, RequestState
 
 
-def _late(deadline: datetime, what: str) -> None:
+def _late(deadline: datetime, message: str) -> None:
+    """Refuse after ``deadline``; ``message`` is translated and has a ``%(when)s``."""
     if timezone.now() > deadline:
         when = timezone.localtime(deadline).strftime("%H:%M %d/%m/%Y")
-        raise ServiceError(f"Đã quá hạn {what} ({when}).")
+        raise ServiceError(message % {"when": when})
 
 
 def _appraisal_open(period: Period) -> None:
     if period.state not in (PeriodState.OPEN, PeriodState.APPRAISAL, PeriodState.EXPLANATION):
-        raise ServiceError("Kỳ đánh giá không ở giai đoạn thẩm định.")
-    _late(period.appraisal_deadline, "thẩm định")
+        raise ServiceError(_("Kỳ đánh giá không ở giai đoạn thẩm định."))
+    _late(period.appraisal_deadline, _("Đã quá hạn thẩm định (%(when)s)."))
 
 
 def _check_appraiser(actor: User, leaf: LeafScore) -> None:
@@ -88,7 +90,7 @@ def leaf_appraise(
     else:
         texts, points = _score(leaf, inputs or {})
         if points != leaf.self_points and not remark:
-            raise ServiceError("Phải ghi nhận xét khi điều chỉnh điểm tự chấm.", field="remark")
+            raise ServiceError(_("Phải ghi nhận xét khi điều chỉnh điểm tự chấm."), field="remark")
         same = points == leaf.self_points
         leaf.appraisal_status = AppraisalStatus.ACCEPTED if same else AppraisalStatus.CHANGED
         leaf.appraised_inputs, leaf.appraised_points = texts, points
@@ -133,9 +135,9 @@ def explanation_request(*, actor: User, leaf: LeafScore, question: str) -> Expla
     _appraisal_open(leaf.assessment.period)
     question = question.strip()[:5000]
     if not question:
-        raise ServiceError("Hãy ghi nội dung cần đơn vị giải trình.", field="question")
+        raise ServiceError(_("Hãy ghi nội dung cần đơn vị giải trình."), field="question")
     if ExplanationRequest.objects.filter(leaf=leaf).exists():
-        raise ServiceError("Tiêu chí này đã có yêu cầu giải trình; hãy trao đổi trong đó.")
+        raise ServiceError(_("Tiêu chí này đã có yêu cầu giải trình; hãy trao đổi trong đó."))
     req = ExplanationRequest.objects.create(leaf=leaf, requested_by=actor)
     Message.objects.create(request=req, author=actor, text=question)
     Event.objects.create(
@@ -163,14 +165,14 @@ def explanation_answer(
     if not assessment_policy.is_own_unit(actor, assessment):
         not_found()
     if req.state == RequestState.DECIDED:
-        raise ServiceError("Yêu cầu giải trình này đã có kết luận.")
+        raise ServiceError(_("Yêu cầu giải trình này đã có kết luận."))
     period = assessment.period
     if period.state_at_least(PeriodState.FINAL):
-        raise ServiceError("Kỳ đánh giá đã chốt điểm.")
-    _late(period.explanation_deadline, "giải trình")
+        raise ServiceError(_("Kỳ đánh giá đã chốt điểm."))
+    _late(period.explanation_deadline, _("Đã quá hạn giải trình (%(when)s)."))
     text = text.strip()[:10000]
     if not text:
-        raise ServiceError("Hãy ghi nội dung giải trình.", field="text")
+        raise ServiceError(_("Hãy ghi nội dung giải trình."), field="text")
     evidence = list(Evidence.objects.filter(assessment=assessment, pk__in=list(evidence_ids)))
     msg = Message.objects.create(request=req, author=actor, text=text)
     msg.evidence.set(evidence)
@@ -204,13 +206,13 @@ def explanation_decide(
     _check_appraiser(actor, leaf)
     period = leaf.assessment.period
     if period.state_at_least(PeriodState.FINAL):
-        raise ServiceError("Kỳ đánh giá đã chốt điểm.")
-    _late(period.finalization_deadline, "chốt điểm")
+        raise ServiceError(_("Kỳ đánh giá đã chốt điểm."))
+    _late(period.finalization_deadline, _("Đã quá hạn chốt điểm (%(when)s)."))
     if leaf.version != version:
         raise stale(leaf)
     remark = remark.strip()[:5000]
     if not remark:
-        raise ServiceError("Hãy ghi kết luận sau giải trình.", field="remark")
+        raise ServiceError(_("Hãy ghi kết luận sau giải trình."), field="remark")
     old = _stage_state(leaf)
     if keep_appraised:
         leaf.final_inputs = leaf.effective_inputs()

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from parindex.web.accounts.models import Role
@@ -187,7 +188,7 @@ def inbox(request: HttpRequest, pk: int) -> HttpResponse:
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Đã gửi nội dung giải trình.")
+            messages.success(request, _("Đã gửi nội dung giải trình."))
             return redirect("explanation-inbox", pk=a.pk)
     requests = services.requests_for_unit(request.user, a)  # type: ignore[arg-type]
     m = methodology_of(a.methodology)

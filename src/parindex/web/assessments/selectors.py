@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from parindex.core import InputSpec, Methodology, Node, format_vn
 from parindex.web.accounts.models import User
 from parindex.web.appraisal.models import ExplanationRequest
@@ -36,7 +38,10 @@ class InputField:
         """The value as a person reads it: an option's label rather than its code."""
         for option in self.spec.options:
             if option.code == self.value:
-                return f"{option.label} ({format_vn(option.points)} điểm)"
+                return _("%(label)s (%(points)s điểm)") % {
+                    "label": option.label,
+                    "points": format_vn(option.points),
+                }
         return self.value
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parindex.web.accounts.models import User
 from parindex.web.common import ServiceError, StaleEdit, not_found
@@ -22,32 +23,32 @@ from . import policy
 from .models import Assessment, AssessmentState, Event, LeafScore, Stage
 from .scoring import clean_inputs, score_texts
 
-STALE = (
-    "Tiêu chí này vừa được {who} lưu lúc {at}; giá trị mới nhất đang hiển thị. Hãy xem lại rồi lưu."
-)
-
 
 def self_edit_refusal(assessment: Assessment, leaf: LeafScore | None = None) -> str:
     """Why the unit cannot edit now (empty when it can). Checked on every save."""
     period = assessment.period
     if period.state_at_least(PeriodState.FINAL):
-        return "Kỳ đánh giá đã chốt điểm: không sửa được nữa."
+        return _("Kỳ đánh giá đã chốt điểm: không sửa được nữa.")
     if leaf is not None and leaf.reopened:
         return ""
     if assessment.state == AssessmentState.SUBMITTED:
-        return "Đơn vị đã gửi bản tự đánh giá: không sửa được, trừ tiêu chí được mở lại."
+        return _("Đơn vị đã gửi bản tự đánh giá: không sửa được, trừ tiêu chí được mở lại.")
     if period.state != PeriodState.OPEN:
-        return "Kỳ đánh giá không còn ở giai đoạn tự đánh giá."
+        return _("Kỳ đánh giá không còn ở giai đoạn tự đánh giá.")
     if timezone.now() > period.self_assessment_deadline:
         deadline = timezone.localtime(period.self_assessment_deadline)
-        return f"Đã quá hạn tự đánh giá ({deadline:%H:%M %d/%m/%Y})."
+        return _("Đã quá hạn tự đánh giá (%(when)s).") % {"when": f"{deadline:%H:%M %d/%m/%Y}"}
     return ""
 
 
 def stale(leaf: LeafScore) -> StaleEdit:
-    who = str(leaf.updated_by) if leaf.updated_by_id else "người khác"
+    who = str(leaf.updated_by) if leaf.updated_by_id else _("người khác")
     at = timezone.localtime(leaf.updated_at).strftime("%H:%M:%S %d/%m/%Y")
-    return StaleEdit(STALE.format(who=who, at=at), current=leaf)
+    message = _(
+        "Tiêu chí này vừa được %(who)s lưu lúc %(at)s; giá trị mới nhất đang hiển thị. "
+        "Hãy xem lại rồi lưu."
+    ) % {"who": who, "at": at}
+    return StaleEdit(message, current=leaf)
 
 
 def _locked_leaf(leaf_id: int) -> LeafScore:
@@ -162,13 +163,13 @@ def assessment_submit(
     if not policy.is_own_unit(actor, assessment):
         not_found()
     if not policy.may_submit(actor, assessment):
-        raise ServiceError("Chỉ lãnh đạo đơn vị được gửi bản tự đánh giá.")
+        raise ServiceError(_("Chỉ lãnh đạo đơn vị được gửi bản tự đánh giá."))
     reopened = assessment.leaves.filter(reopened=True)
     if assessment.state == AssessmentState.SUBMITTED:
         if not reopened.exists():
-            raise ServiceError("Bản tự đánh giá đã được gửi.")
+            raise ServiceError(_("Bản tự đánh giá đã được gửi."))
         if assessment.period.state_at_least(PeriodState.FINAL):
-            raise ServiceError("Kỳ đánh giá đã chốt điểm.")
+            raise ServiceError(_("Kỳ đánh giá đã chốt điểm."))
         codes = sorted(reopened.values_list("node_code", flat=True), key=_key)
         reopened.update(reopened=False)
         _event(assessment, actor, "resubmit", {"nodes": codes})
@@ -179,9 +180,14 @@ def assessment_submit(
     checklist = submission_checklist(assessment)
     if not checklist.empty and not acknowledge_missing:
         raise ServiceError(
-            f"Còn {len(checklist.incomplete)} tiêu chí chưa chấm và "
-            f"{len(checklist.evidence_missing)} tiêu chí thiếu tài liệu kiểm chứng; "
-            "hãy xác nhận để vẫn gửi."
+            _(
+                "Còn %(incomplete)s tiêu chí chưa chấm và %(missing)s tiêu chí thiếu tài liệu "
+                "kiểm chứng; hãy xác nhận để vẫn gửi."
+            )
+            % {
+                "incomplete": len(checklist.incomplete),
+                "missing": len(checklist.evidence_missing),
+            }
         )
     assessment.state = AssessmentState.SUBMITTED
     assessment.submitted_at = timezone.now()

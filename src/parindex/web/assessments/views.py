@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from parindex.web.common import ServiceError, StaleEdit, not_found
@@ -106,8 +107,11 @@ def leaf(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         )
     except StaleEdit as exc:
         newer = _leaf(a, code)
-        mine = ", ".join(f"{k} = {v}" for k, v in texts.items() if v) or "(trống)"
-        msg = f"{exc.message} Giá trị bạn vừa nhập (chưa lưu): {mine}."
+        mine = ", ".join(f"{k} = {v}" for k, v in texts.items() if v) or _("(trống)")
+        msg = _("%(message)s Giá trị bạn vừa nhập (chưa lưu): %(mine)s.") % {
+            "message": exc.message,
+            "mine": mine,
+        }
         return _render_leaf(request, a, newer, status=409, stale=msg)
     except ServiceError as exc:
         errors = {exc.field: exc.message} if exc.field else {}
@@ -188,7 +192,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Đã gửi bản tự đánh giá.")
+            messages.success(request, _("Đã gửi bản tự đánh giá."))
             return redirect("assessment", pk=a.pk)
     ctx = {"a": a, "checklist": checklist, "may_submit": policy.may_submit(request.user, a)}  # type: ignore[arg-type]
     return render(request, "assessments/submit.html", ctx)

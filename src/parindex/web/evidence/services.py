@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from parindex.web.accounts.models import User
 from parindex.web.assessments import policy as assessment_policy
@@ -87,7 +88,7 @@ def _require_unit_editing(actor: User, assessment: Assessment) -> None:
     if not assessment_policy.is_own_unit(actor, assessment):
         not_found()
     if assessment.period.state_at_least(PeriodState.FINAL):
-        raise ServiceError("Kỳ đánh giá đã chốt điểm: không thêm tài liệu được nữa.")
+        raise ServiceError(_("Kỳ đánh giá đã chốt điểm: không thêm tài liệu được nữa."))
 
 
 @transaction.atomic
@@ -102,11 +103,14 @@ def evidence_upload(
     _require_unit_editing(actor, assessment)
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size is None or upload.size > limit:
-        raise ServiceError(f"Tệp quá lớn: tối đa {limit // 1_000_000} MB.", field="file")
+        raise ServiceError(
+            _("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": limit // 1_000_000}, field="file"
+        )
     kind = sniff(upload.file)
     if kind is None:
         raise ServiceError(
-            f"Loại tệp không được chấp nhận (kiểm tra theo nội dung tệp); chỉ nhận {ALLOWED_TEXT}.",
+            _("Loại tệp không được chấp nhận (kiểm tra theo nội dung tệp); chỉ nhận %(kinds)s.")
+            % {"kinds": ALLOWED_TEXT},
             field="file",
         )
     stored = _store(upload, kind)
@@ -159,13 +163,13 @@ def evidence_cite(
     _require_unit_editing(actor, assessment)
     doc_number, issuer, summary = doc_number.strip(), issuer.strip(), summary.strip()
     if not doc_number:
-        raise ServiceError("Hãy ghi số, ký hiệu văn bản.", field="doc_number")
+        raise ServiceError(_("Hãy ghi số, ký hiệu văn bản."), field="doc_number")
     if doc_date is None:
-        raise ServiceError("Hãy ghi ngày ban hành (dd/mm/yyyy).", field="doc_date")
+        raise ServiceError(_("Hãy ghi ngày ban hành (dd/mm/yyyy)."), field="doc_date")
     if not issuer:
-        raise ServiceError("Hãy ghi cơ quan ban hành.", field="issuer")
+        raise ServiceError(_("Hãy ghi cơ quan ban hành."), field="issuer")
     if not summary:
-        raise ServiceError("Hãy ghi trích yếu văn bản.", field="summary")
+        raise ServiceError(_("Hãy ghi trích yếu văn bản."), field="summary")
     ev = Evidence.objects.create(
         assessment=assessment,
         kind=EvidenceKind.DOCUMENT,
@@ -191,7 +195,7 @@ def evidence_url(
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
         raise ServiceError(
-            "Đường dẫn không hợp lệ (cần http:// hoặc https://).", field="url"
+            _("Đường dẫn không hợp lệ (cần http:// hoặc https://)."), field="url"
         ) from None
     ev = Evidence.objects.create(
         assessment=assessment,

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from parindex.web.assessments import policy as assessment_policy
@@ -37,7 +38,7 @@ def evidence_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         if kind == EvidenceKind.FILE:
             upload = request.FILES.get("file")
             if upload is None:
-                raise ServiceError("Hãy chọn tệp để tải lên.", field="file")
+                raise ServiceError(_("Hãy chọn tệp để tải lên."), field="file")
             services.evidence_upload(
                 actor=user,
                 assessment=a,
@@ -49,7 +50,9 @@ def evidence_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             raw_date = post.get("doc_date", "")
             doc_date = _date(raw_date)
             if raw_date.strip() and doc_date is None:
-                raise ServiceError(f"Ngày ban hành '{raw_date}' không đúng dạng dd/mm/yyyy.")
+                raise ServiceError(
+                    _("Ngày ban hành '%(date)s' không đúng dạng dd/mm/yyyy.") % {"date": raw_date}
+                )
             services.evidence_cite(
                 actor=user,  # type: ignore[arg-type]
                 assessment=a,
@@ -74,7 +77,7 @@ def evidence_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                 not_found()
             services.evidence_link(actor=user, evidence=ev, leaves=[leaf])  # type: ignore[arg-type]
         else:
-            raise ServiceError("Không rõ loại tài liệu kiểm chứng.")
+            raise ServiceError(_("Không rõ loại tài liệu kiểm chứng."))
     except ServiceError as exc:
         return assessment_views._render_leaf(request, a, leaf, status=400, error=exc.message)
     return assessment_views.saved(assessment_views._render_leaf(request, a, leaf))

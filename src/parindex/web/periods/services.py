@@ -14,6 +14,7 @@ from importlib import resources
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parindex.core import Methodology, MethodologyError, loads_methodology
 from parindex.web.accounts.models import User
@@ -49,7 +50,7 @@ def shipped_methodologies() -> list[str]:
 
 def _require_admin(actor: User) -> None:
     if not actor.is_admin:
-        raise ServiceError("Chỉ cán bộ quản trị (Sở Nội vụ) được làm việc này.")
+        raise ServiceError(_("Chỉ cán bộ quản trị (Sở Nội vụ) được làm việc này."))
 
 
 def methodology_register(*, actor: User, text: str, source_name: str) -> MethodologyVersion:
@@ -59,9 +60,9 @@ def methodology_register(*, actor: User, text: str, source_name: str) -> Methodo
         parsed = loads_methodology(text, source=source_name)
     except MethodologyError as exc:
         lines = [str(issue) for issue in exc.issues]
-        raise ServiceError("Bộ tiêu chí không hợp lệ:\n" + "\n".join(lines)) from None
+        raise ServiceError("\n".join([_("Bộ tiêu chí không hợp lệ:"), *lines])) from None
     sha = hashlib.sha256(text.encode()).hexdigest()
-    version, _ = MethodologyVersion.objects.get_or_create(
+    version, _created = MethodologyVersion.objects.get_or_create(
         sha256=sha,
         defaults={
             "code": parsed.id,
@@ -77,7 +78,7 @@ def methodology_register(*, actor: User, text: str, source_name: str) -> Methodo
 
 def methodology_register_shipped(*, actor: User, name: str) -> MethodologyVersion:
     if name not in shipped_methodologies():
-        raise ServiceError(f"Không có bộ tiêu chí mẫu '{name}'.")
+        raise ServiceError(_("Không có bộ tiêu chí mẫu '%(name)s'.") % {"name": name})
     text = (resources.files("parindex") / "methodologies" / name).read_text(encoding="utf-8")
     return methodology_register(actor=actor, text=text, source_name=name)
 
@@ -101,13 +102,13 @@ def period_create(
     ]
     missing = [k for k in order if k not in deadlines]
     if missing:
-        raise ServiceError("Thiếu hạn: " + ", ".join(missing))
+        raise ServiceError(_("Thiếu hạn: %(names)s") % {"names": ", ".join(missing)})
     if [deadlines[k] for k in order] != sorted(deadlines[k] for k in order):
         raise ServiceError(
-            "Các hạn phải theo thứ tự: tự đánh giá ≤ thẩm định ≤ giải trình ≤ chốt điểm."
+            _("Các hạn phải theo thứ tự: tự đánh giá ≤ thẩm định ≤ giải trình ≤ chốt điểm.")
         )
     if not methodologies:
-        raise ServiceError("Kỳ đánh giá cần ít nhất một khối đơn vị với bộ tiêu chí.")
+        raise ServiceError(_("Kỳ đánh giá cần ít nhất một khối đơn vị với bộ tiêu chí."))
     period = Period.objects.create(year=year, name=name, **{k: deadlines[k] for k in order})
     PeriodGroup.objects.bulk_create(
         PeriodGroup(period=period, group=g, methodology=m) for g, m in methodologies.items()
@@ -127,7 +128,7 @@ def period_open(*, actor: User, period: Period, units: Iterable[Unit] | None = N
     _require_admin(actor)
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.state != PeriodState.DRAFT:
-        raise ServiceError("Chỉ mở được kỳ đánh giá đang ở trạng thái dự thảo.")
+        raise ServiceError(_("Chỉ mở được kỳ đánh giá đang ở trạng thái dự thảo."))
     created = 0
     leaves: list[LeafScore] = []
     for pg in period.groups.select_related("methodology", "group"):
@@ -174,7 +175,10 @@ def period_advance(*, actor: User, period: Period, to: str) -> Period:
     allowed = {PeriodState.OPEN: PeriodState.APPRAISAL, PeriodState.APPRAISAL: "explanation"}
     if allowed.get(PeriodState(period.state)) != to:
         cur = PeriodState(period.state).label
-        raise ServiceError(f"Không chuyển được kỳ đánh giá từ '{cur}' sang '{to}'.")
+        raise ServiceError(
+            _("Không chuyển được kỳ đánh giá từ '%(current)s' sang '%(target)s'.")
+            % {"current": cur, "target": to}
+        )
     period.state = to
     period.save(update_fields=["state"])
     return period
@@ -194,14 +198,14 @@ def leaf_reopen(*, actor: User, leaf: LeafScore, reason: str) -> LeafScore:
     _require_admin(actor)
     reason = reason.strip()
     if not reason:
-        raise ServiceError("Phải ghi lý do mở lại tiêu chí.", field="reason")
+        raise ServiceError(_("Phải ghi lý do mở lại tiêu chí."), field="reason")
     leaf = (
         LeafScore.objects.select_for_update(of=("self",))
         .select_related("assessment__period")
         .get(pk=leaf.pk)
     )
     if leaf.assessment.period.state_at_least(PeriodState.FINAL):
-        raise ServiceError("Kỳ đánh giá đã chốt điểm: không mở lại được.")
+        raise ServiceError(_("Kỳ đánh giá đã chốt điểm: không mở lại được."))
     leaf.reopened = True
     leaf.reopen_reason = reason
     leaf.version += 1
@@ -227,15 +231,20 @@ def assessment_set_exempt(*, actor: User, assessment: Assessment, codes: list[st
         .get(pk=assessment.pk)
     )
     if assessment.period.state_at_least(PeriodState.FINAL):
-        raise ServiceError("Kỳ đánh giá đã chốt điểm: không đổi miễn trừ được.")
+        raise ServiceError(_("Kỳ đánh giá đã chốt điểm: không đổi miễn trừ được."))
     m = methodology_of(assessment.methodology)
     clean = sorted({c.strip() for c in codes if c.strip()})
     for code in clean:
         node = m.nodes.get(code)
         if node is None:
-            raise ServiceError(f"Không có tiêu chí mã '{code}' trong bộ tiêu chí.")
+            raise ServiceError(
+                _("Không có tiêu chí mã '%(code)s' trong bộ tiêu chí.") % {"code": code}
+            )
         if not node.exemptible:
-            raise ServiceError(f"Tiêu chí {code} không được đánh dấu là có thể miễn (exemptible).")
+            raise ServiceError(
+                _("Tiêu chí %(code)s không được đánh dấu là có thể miễn (exemptible).")
+                % {"code": code}
+            )
     old = list(assessment.exempt)
     assessment.exempt = clean
     assessment.save(update_fields=["exempt"])

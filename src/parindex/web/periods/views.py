@@ -10,6 +10,9 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from parindex.web.appraisal.models import RequestState
@@ -78,22 +81,28 @@ def period_action(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if action == "open":
             n = services.period_open(actor=user, period=period)  # type: ignore[arg-type]
-            messages.success(request, f"Đã mở kỳ đánh giá cho {n} đơn vị.")
+            messages.success(
+                request,
+                ngettext(
+                    "Đã mở kỳ đánh giá cho %(n)s đơn vị.", "Đã mở kỳ đánh giá cho %(n)s đơn vị.", n
+                )
+                % {"n": n},
+            )
         elif action in ("appraisal", "explanation"):
             services.period_advance(actor=user, period=period, to=action)  # type: ignore[arg-type]
-            messages.success(request, "Đã chuyển giai đoạn.")
+            messages.success(request, _("Đã chuyển giai đoạn."))
         elif action == "finalize":
             from parindex.web.results.services import period_finalize
 
             period_finalize(actor=user, period=period)  # type: ignore[arg-type]
-            messages.success(request, "Đã chốt điểm và tính kết quả.")
+            messages.success(request, _("Đã chốt điểm và tính kết quả."))
         elif action == "publish":
             from parindex.web.results.services import period_publish
 
             period_publish(actor=user, period=period)  # type: ignore[arg-type]
-            messages.success(request, "Đã công bố kết quả.")
+            messages.success(request, _("Đã công bố kết quả."))
         else:
-            raise ServiceError("Thao tác không hợp lệ.")
+            raise ServiceError(_("Thao tác không hợp lệ."))
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("period", pk=period.pk)
@@ -113,14 +122,18 @@ def leaf_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         .first()
     )
     if leaf is None:
-        messages.error(request, "Không có tiêu chí thành phần này trong bản đánh giá của đơn vị.")
+        messages.error(
+            request, _("Không có tiêu chí thành phần này trong bản đánh giá của đơn vị.")
+        )
         return redirect("period", pk=period.pk)
     try:
         services.leaf_reopen(actor=request.user, leaf=leaf, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Đã mở lại tiêu chí {leaf.node_code} cho đơn vị.")
+        messages.success(
+            request, _("Đã mở lại tiêu chí %(code)s cho đơn vị.") % {"code": leaf.node_code}
+        )
     return redirect("period", pk=period.pk)
 
 
@@ -135,21 +148,21 @@ def methodology_list(request: HttpRequest) -> HttpResponse:
             shipped = request.POST.get("shipped", "")
             if upload is not None:
                 if (upload.size or 0) > 2_000_000:
-                    raise ServiceError("Tệp bộ tiêu chí quá lớn (tối đa 2 MB).")
+                    raise ServiceError(_("Tệp bộ tiêu chí quá lớn (tối đa 2 MB)."))
                 try:
                     text = upload.read().decode("utf-8")
                 except UnicodeDecodeError:
-                    raise ServiceError("Tệp bộ tiêu chí phải là văn bản UTF-8.") from None
+                    raise ServiceError(_("Tệp bộ tiêu chí phải là văn bản UTF-8.")) from None
                 name = (upload.name or "bo-tieu-chi.yaml").rsplit("/", 1)[-1][:200]
                 v = services.methodology_register(actor=request.user, text=text, source_name=name)  # type: ignore[arg-type]
             elif shipped:
                 v = services.methodology_register_shipped(actor=request.user, name=shipped)  # type: ignore[arg-type]
             else:
-                raise ServiceError("Hãy chọn tệp YAML hoặc một bộ tiêu chí mẫu.")
+                raise ServiceError(_("Hãy chọn tệp YAML hoặc một bộ tiêu chí mẫu."))
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"Đã lưu bộ tiêu chí: {v}.")
+            messages.success(request, _("Đã lưu bộ tiêu chí: %(version)s.") % {"version": v})
             return redirect("methodologies")
     ctx = {
         "versions": MethodologyVersion.objects.all(),
@@ -183,10 +196,10 @@ def period_new(request: HttpRequest) -> HttpResponse:
 
 
 DEADLINES = [
-    ("self_assessment_deadline", "Hạn tự đánh giá"),
-    ("appraisal_deadline", "Hạn thẩm định"),
-    ("explanation_deadline", "Hạn giải trình"),
-    ("finalization_deadline", "Hạn chốt điểm"),
+    ("self_assessment_deadline", gettext_lazy("Hạn tự đánh giá")),
+    ("appraisal_deadline", gettext_lazy("Hạn thẩm định")),
+    ("explanation_deadline", gettext_lazy("Hạn giải trình")),
+    ("finalization_deadline", gettext_lazy("Hạn chốt điểm")),
 ]
 
 
@@ -194,13 +207,13 @@ def _year(text: str) -> int:
     try:
         year = int(text)
     except ValueError:
-        raise ServiceError("Năm đánh giá phải là số, VD 2026.") from None
+        raise ServiceError(_("Năm đánh giá phải là số, VD 2026.")) from None
     if not 2000 <= year <= 2100:
-        raise ServiceError("Năm đánh giá phải trong khoảng 2000–2100.")
+        raise ServiceError(_("Năm đánh giá phải trong khoảng 2000–2100."))
     return year
 
 
-def _when(text: str, label: str) -> datetime:
+def _when(text: str, label: str | Promise) -> datetime:
     for fmt in ("%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
         try:
             value = datetime.strptime(text.strip(), fmt)
@@ -209,7 +222,10 @@ def _when(text: str, label: str) -> datetime:
         if fmt in ("%d/%m/%Y", "%Y-%m-%d"):
             value = value.replace(hour=23, minute=59)
         return timezone.make_aware(value)
-    raise ServiceError(f"{label}: '{text}' không đúng dạng dd/mm/yyyy hh:mm.")
+    raise ServiceError(
+        _("%(label)s: '%(text)s' không đúng dạng dd/mm/yyyy hh:mm.")
+        % {"label": label, "text": text}
+    )
 
 
 def _chosen(
@@ -221,6 +237,8 @@ def _chosen(
         choice = request.POST.get(f"group_{g.pk}", "")
         if choice:
             if choice not in by_pk:
-                raise ServiceError(f"Bộ tiêu chí đã chọn cho khối {g} không tồn tại.")
+                raise ServiceError(
+                    _("Bộ tiêu chí đã chọn cho khối %(group)s không tồn tại.") % {"group": g}
+                )
             out[g] = by_pk[choice]
     return out

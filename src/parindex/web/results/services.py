@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parindex.core import Results, compute
 from parindex.web.accounts.models import User
@@ -59,11 +60,11 @@ def compute_period(period: Period) -> list[tuple[Assessment, Results]]:
 def period_finalize(*, actor: User, period: Period) -> int:
     """Freeze the scores, compute every unit's results and store them. Returns the count."""
     if not actor.is_admin:
-        raise ServiceError("Chỉ cán bộ quản trị (Sở Nội vụ) được chốt điểm.")
+        raise ServiceError(_("Chỉ cán bộ quản trị (Sở Nội vụ) được chốt điểm."))
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.state not in (PeriodState.APPRAISAL, PeriodState.EXPLANATION):
         raise ServiceError(
-            "Chỉ chốt điểm được khi kỳ đánh giá ở giai đoạn thẩm định hoặc giải trình."
+            _("Chỉ chốt điểm được khi kỳ đánh giá ở giai đoạn thẩm định hoặc giải trình.")
         )
     texts = effective_texts(period)
     records = [_record(period, a, results, texts[a.pk]) for a, results in compute_period(period)]
@@ -104,10 +105,10 @@ def _record(
 @transaction.atomic
 def period_publish(*, actor: User, period: Period) -> Period:
     if not actor.is_admin:
-        raise ServiceError("Chỉ cán bộ quản trị (Sở Nội vụ) được công bố kết quả.")
+        raise ServiceError(_("Chỉ cán bộ quản trị (Sở Nội vụ) được công bố kết quả."))
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.state != PeriodState.FINAL:
-        raise ServiceError("Chỉ công bố được kỳ đánh giá đã chốt điểm.")
+        raise ServiceError(_("Chỉ công bố được kỳ đánh giá đã chốt điểm."))
     period.state = PeriodState.PUBLISHED
     period.published_at = timezone.now()
     period.save(update_fields=["state", "published_at"])

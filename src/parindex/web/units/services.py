@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from parindex.core import InputError, Issue, unit_type
 from parindex.tabular import read_table
@@ -52,7 +53,10 @@ def _date(row: dict[str, object], key: str, line: int, errors: list[str]) -> dat
             return datetime.strptime(str(value).strip(), fmt).date()
         except ValueError:
             continue
-    errors.append(f"dòng {line}, cột {key}: '{value}' không phải ngày dạng dd/mm/yyyy")
+    errors.append(
+        _("dòng %(line)s, cột %(column)s: '%(value)s' không phải ngày dạng dd/mm/yyyy")
+        % {"line": line, "column": key, "value": value}
+    )
     return None
 
 
@@ -64,16 +68,20 @@ def read_units_file(path: Path) -> list[tuple[int, dict[str, object]]]:
 
 
 def _issue(issue: Issue) -> str:
-    where = f"dòng {issue.line}: " if issue.line else ""
-    col = f"cột {issue.column}: " if issue.column else ""
-    return f"{where}{col}{issue.message}"
+    """Where (line, column; translated) and what (the core's message, in Vietnamese)."""
+    parts = []
+    if issue.line:
+        parts.append(_("dòng %(line)s") % {"line": issue.line})
+    if issue.column:
+        parts.append(_("cột %(column)s") % {"column": issue.column})
+    return ": ".join([*parts, issue.message])
 
 
 @transaction.atomic
 def units_import(*, actor: User, rows: Sequence[tuple[int, dict[str, object]]]) -> ImportReport:
     """Create or update units from table rows; raise ServiceError listing every bad row."""
     if not actor.is_admin:
-        raise ServiceError("Chỉ cán bộ quản trị được nhập danh sách đơn vị.")
+        raise ServiceError(_("Chỉ cán bộ quản trị được nhập danh sách đơn vị."))
     report = ImportReport()
     errors = report.errors
     seen: dict[str, int] = {}
@@ -81,36 +89,60 @@ def units_import(*, actor: User, rows: Sequence[tuple[int, dict[str, object]]]) 
     for line, row in rows:
         code = _text(row, "code")
         if not code:
-            errors.append(f"dòng {line}, cột code: thiếu mã đơn vị")
+            errors.append(
+                _("dòng %(line)s, cột %(column)s: thiếu mã đơn vị")
+                % {"line": line, "column": "code"}
+            )
             continue
         if code in seen:
-            errors.append(f"dòng {line}, cột code: mã '{code}' trùng với dòng {seen[code]}")
+            errors.append(
+                _("dòng %(line)s, cột %(column)s: mã '%(code)s' trùng với dòng %(other)s")
+                % {"line": line, "column": "code", "code": code, "other": seen[code]}
+            )
             continue
         seen[code] = line
         kind = unit_type(_text(row, "type"))
         if kind is None:
             errors.append(
-                f"dòng {line}, cột type: '{_text(row, 'type')}' không phải loại đơn vị "
-                "(VD: department/Sở, commune/Xã, ward/Phường)"
+                _(
+                    "dòng %(line)s, cột %(column)s: '%(value)s' không phải loại đơn vị "
+                    "(VD: department/Sở, commune/Xã, ward/Phường)"
+                )
+                % {"line": line, "column": "type", "value": _text(row, "type")}
             )
         if not _text(row, "name"):
-            errors.append(f"dòng {line}, cột name: thiếu tên đơn vị")
+            errors.append(
+                _("dòng %(line)s, cột %(column)s: thiếu tên đơn vị")
+                % {"line": line, "column": "name"}
+            )
         if not _text(row, "group"):
-            errors.append(f"dòng {line}, cột group: thiếu mã khối")
+            errors.append(
+                _("dòng %(line)s, cột %(column)s: thiếu mã khối")
+                % {"line": line, "column": "group"}
+            )
         start, end = _date(row, "valid_from", line, errors), _date(row, "valid_to", line, errors)
         if start and end and end < start:
-            errors.append(f"dòng {line}, cột valid_to: ngày kết thúc trước ngày bắt đầu")
+            errors.append(
+                _("dòng %(line)s, cột %(column)s: ngày kết thúc trước ngày bắt đầu")
+                % {"line": line, "column": "valid_to"}
+            )
         parsed.append((line, code, kind, start, end, row))
     known = set(Unit.objects.values_list("code", flat=True)) | set(seen)
-    for line, code, _, _, _, row in parsed:
+    for line, code, _kind, _start, _end, row in parsed:
         for key in ("parent", "predecessors"):
             for ref in filter(None, (c.strip() for c in _text(row, key).split(";"))):
                 if ref not in known:
-                    errors.append(f"dòng {line}, cột {key}: không có đơn vị mã '{ref}'")
+                    errors.append(
+                        _("dòng %(line)s, cột %(column)s: không có đơn vị mã '%(code)s'")
+                        % {"line": line, "column": key, "code": ref}
+                    )
                 elif ref == code:
-                    errors.append(f"dòng {line}, cột {key}: đơn vị không thể tự tham chiếu")
+                    errors.append(
+                        _("dòng %(line)s, cột %(column)s: đơn vị không thể tự tham chiếu")
+                        % {"line": line, "column": key}
+                    )
     if errors:
-        raise ServiceError("Tệp đơn vị có lỗi, chưa nhập gì:\n" + "\n".join(errors))
+        raise ServiceError("\n".join([_("Tệp đơn vị có lỗi, chưa nhập gì:"), *errors]))
     _write(parsed, report)
     return report
 
@@ -118,7 +150,7 @@ def units_import(*, actor: User, rows: Sequence[tuple[int, dict[str, object]]]) 
 def _write(parsed: list, report: ImportReport) -> None:  # type: ignore[type-arg]
     groups = {g.code: g for g in UnitGroup.objects.all()}
     units: dict[str, Unit] = {u.code: u for u in Unit.objects.all()}
-    for _, code, kind, start, end, row in parsed:
+    for _line, code, kind, start, end, row in parsed:
         gcode = _text(row, "group")
         if gcode not in groups:
             groups[gcode] = UnitGroup.objects.create(
@@ -141,13 +173,13 @@ def _write(parsed: list, report: ImportReport) -> None:  # type: ignore[type-arg
                 setattr(unit, k, v)
             unit.save()
             report.updated += 1
-    for _, code, _, start, _, row in parsed:
+    for _line, code, _kind, start, _end, row in parsed:
         parent = _text(row, "parent")
         unit = units[code]
         unit.parent = units[parent] if parent else None
         unit.save(update_fields=["parent"])
         for ref in filter(None, (c.strip() for c in _text(row, "predecessors").split(";"))):
-            _, made = UnitLineage.objects.get_or_create(
+            _lineage, made = UnitLineage.objects.get_or_create(
                 predecessor=units[ref],
                 successor=unit,
                 defaults={"kind": LineageKind.MERGED, "date": start or date.today()},
@@ -163,5 +195,7 @@ def _check_cycles(units: dict[str, Unit]) -> None:
         while node.parent_id is not None:
             node = node.parent  # type: ignore[assignment]
             if node.code in seen:
-                raise ServiceError(f"Cây đơn vị có vòng lặp qua '{unit.code}'; chưa nhập gì.")
+                raise ServiceError(
+                    _("Cây đơn vị có vòng lặp qua '%(code)s'; chưa nhập gì.") % {"code": unit.code}
+                )
             seen.add(node.code)

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from parindex.web.common import ServiceError, not_found
 
@@ -27,9 +28,9 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         name = (upload.name or "").lower() if upload else ""
         try:
             if upload is None or not name.endswith((".csv", ".xlsx")):
-                raise ServiceError("Hãy chọn tệp .csv hoặc .xlsx.")
+                raise ServiceError(_("Hãy chọn tệp .csv hoặc .xlsx."))
             if (upload.size or 0) > MAX_BYTES:
-                raise ServiceError("Tệp quá lớn (tối đa 5 MB).")
+                raise ServiceError(_("Tệp quá lớn (tối đa 5 MB)."))
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / ("units" + Path(name).suffix)
                 with path.open("wb") as out:
@@ -42,8 +43,16 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Đã nhập: {report.created} đơn vị mới, {report.updated} cập nhật, "
-                f"{report.groups} khối mới, {report.lineage} quan hệ sáp nhập.",
+                _(
+                    "Đã nhập: %(created)s đơn vị mới, %(updated)s cập nhật, "
+                    "%(groups)s khối mới, %(lineage)s quan hệ sáp nhập."
+                )
+                % {
+                    "created": report.created,
+                    "updated": report.updated,
+                    "groups": report.groups,
+                    "lineage": report.lineage,
+                },
             )
             return redirect("units")
     units = Unit.objects.select_related("group", "parent").order_by("group__code", "code")

@@ -6,22 +6,23 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from parindex.core import format_vn
 
 register = template.Library()
 
 ACTIONS = {
-    "save": "lưu",
-    "submit": "gửi bản tự đánh giá",
-    "resubmit": "gửi lại",
-    "appraise": "thẩm định",
-    "request_explanation": "yêu cầu giải trình",
-    "answer": "giải trình",
-    "decide": "kết luận",
-    "reopen": "mở lại",
-    "link_evidence": "gắn tài liệu kiểm chứng",
-    "exempt": "miễn trừ",
+    "save": _("lưu"),
+    "submit": _("gửi bản tự đánh giá"),
+    "resubmit": _("gửi lại"),
+    "appraise": _("thẩm định"),
+    "request_explanation": _("yêu cầu giải trình"),
+    "answer": _("giải trình"),
+    "decide": _("kết luận"),
+    "reopen": _("mở lại"),
+    "link_evidence": _("gắn tài liệu kiểm chứng"),
+    "exempt": _("miễn trừ"),
 }
 
 
@@ -54,7 +55,7 @@ def slugcode(code: str) -> str:
 
 @register.filter
 def action_label(action: str) -> str:
-    return ACTIONS.get(action, action)
+    return str(ACTIONS[action]) if action in ACTIONS else action
 
 
 @register.filter
