@@ -283,3 +283,27 @@ def _deadlines():
     from .conftest import deadlines
 
     return deadlines()
+
+
+def test_a_leaf_is_reopened_only_after_submission(world):
+    with pytest.raises(ServiceError, match="chưa gửi bản tự đánh giá"):
+        period_services.leaf_reopen(actor=world.admin, leaf=world.leaf("1.2"), reason="Sai số liệu")
+    assert not world.leaf("1.2").reopened
+    assert not Event.objects.filter(action="reopen").exists()
+
+
+def test_people_are_shown_the_periods_they_take_part_in(world):
+    from parindex.web.periods.policy import visible_periods
+
+    draft = period_services.period_create(
+        actor=world.admin,
+        year=2027,
+        name="Kỳ 2027 (dự thảo)",
+        deadlines=_deadlines(),
+        methodologies={world.stp.group: world.a_stp.methodology},
+    )
+    assert set(visible_periods(world.admin)) == {world.period, draft}
+    assert list(visible_periods(world.officer)) == [world.period]  # own unit takes part
+    assert list(visible_periods(world.appraiser)) == [world.period]  # assigned
+    assert list(visible_periods(world.outsider_appraiser)) == []
+    assert list(visible_periods(world.viewer)) == []  # no results yet

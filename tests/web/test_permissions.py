@@ -579,7 +579,8 @@ def page_rows() -> list[Row]:
             "period-reopen",
             "POST",
             p_url("period-reopen"),
-            admin_only(lambda st: REDIRECT_WRITES if st in (DRAFT, SUBMITTED) else REDIRECT),
+            # before submission there is nothing to reopen: refused, nothing written
+            admin_only(lambda st: REDIRECT_WRITES if st == SUBMITTED else REDIRECT),
             label="1.2",
             missing=missing_id("period-reopen"),
             data=lambda s, u: {"unit": u, "node": "1.2", "reason": "Sai số liệu"},

@@ -54,7 +54,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Each role's starting page: what it has to do now."""
     from parindex.web.appraisal.models import ExplanationRequest, RequestState
     from parindex.web.assessments.policy import visible_assessments
-    from parindex.web.periods.models import Period
+    from parindex.web.periods.policy import visible_periods
 
     user = request.user
     ctx: dict[str, object] = {}
@@ -71,6 +71,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ).count()
     from parindex.web.results.policy import readable_states
 
-    ctx["periods"] = Period.objects.all()
+    ctx["periods"] = visible_periods(user)  # type: ignore[arg-type]
     ctx["results_states"] = readable_states(user)  # type: ignore[arg-type]
     return render(request, "parindex/dashboard.html", ctx)

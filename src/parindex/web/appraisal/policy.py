@@ -33,3 +33,18 @@ def may_appraise(user: User, assessment: Assessment, area_code: str) -> bool:
         return False
     areas = assigned_areas(user, assessment)
     return areas is None or area_code in areas
+
+
+def may_use_queue(user: User) -> bool:
+    return user.is_active and user.role == Role.APPRAISER
+
+
+def may_open_appraisal_page(user: User) -> bool:
+    """Appraisers (their assessments are filtered by assignment) and the administrator (reads)."""
+    return user.is_active and (user.role == Role.APPRAISER or user.is_admin)
+
+
+def may_read_inbox(user: User, assessment: Assessment) -> bool:
+    from parindex.web.assessments.policy import is_own_unit
+
+    return is_own_unit(user, assessment) or user.is_admin

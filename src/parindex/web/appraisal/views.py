@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from parindex.web.accounts.models import Role
 from parindex.web.assessments import policy as assessment_policy
 from parindex.web.assessments import selectors
 from parindex.web.assessments.models import AppraisalStatus, Assessment, LeafScore
@@ -27,7 +26,7 @@ from .models import ExplanationRequest, RequestState
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
     """What waits for this appraiser: assigned, submitted assessments with their counts."""
-    if request.user.role != Role.APPRAISER:  # type: ignore[union-attr]
+    if not policy.may_use_queue(request.user):  # type: ignore[arg-type]
         not_found()
     rows = (
         assessment_policy.visible_assessments(request.user)  # type: ignore[arg-type]
@@ -55,7 +54,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 def _appraisal_assessment(request: HttpRequest, pk: int) -> Assessment:
     a = _assessment(request, pk)
-    if request.user.role != Role.APPRAISER and not request.user.is_admin:  # type: ignore[union-attr]
+    if not policy.may_open_appraisal_page(request.user):  # type: ignore[arg-type]
         not_found()
     return a
 
@@ -170,7 +169,7 @@ def leaf_decide(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 def inbox(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit's explanation requests for one assessment, each answered in its thread."""
     a = _assessment(request, pk)
-    if not assessment_policy.is_own_unit(request.user, a) and not request.user.is_admin:  # type: ignore[arg-type, union-attr]
+    if not policy.may_read_inbox(request.user, a):  # type: ignore[arg-type]
         not_found()
     if request.method == "POST":
         req = ExplanationRequest.objects.filter(

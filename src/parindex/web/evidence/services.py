@@ -22,12 +22,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from parindex.web.accounts.models import User
-from parindex.web.assessments import policy as assessment_policy
 from parindex.web.assessments.models import Assessment, Event, LeafScore, Stage
 from parindex.web.assessments.services import self_edit_refusal
 from parindex.web.common import ServiceError, not_found
 from parindex.web.periods.models import PeriodState
 
+from . import policy
 from .models import Evidence, EvidenceKind, EvidenceLink, StoredFile
 
 ALLOWED = {
@@ -85,7 +85,7 @@ def sanitize_filename(name: str, kind: str) -> str:
 
 
 def _require_unit_editing(actor: User, assessment: Assessment) -> None:
-    if not assessment_policy.is_own_unit(actor, assessment):
+    if not policy.may_add(actor, assessment.unit_id):
         not_found()
     if assessment.period.state_at_least(PeriodState.FINAL):
         raise ServiceError(_("Kỳ đánh giá đã chốt điểm: không thêm tài liệu được nữa."))

@@ -9,11 +9,10 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from parindex.web.assessments import policy as assessment_policy
 from parindex.web.assessments import views as assessment_views
 from parindex.web.common import ServiceError, not_found
 
-from . import services
+from . import policy, services
 from .models import Evidence, EvidenceKind
 
 
@@ -97,8 +96,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     ev = Evidence.objects.filter(pk=pk, kind=EvidenceKind.FILE).select_related("stored").first()
     if ev is None or ev.stored is None:
         not_found()
-    visible = assessment_policy.visible_assessments(request.user)  # type: ignore[arg-type]
-    if not visible.filter(pk=ev.assessment_id).exists():
+    if not policy.may_download(request.user, ev):  # type: ignore[arg-type]
         not_found()
     response = FileResponse(
         ev.stored.file.open("rb"),

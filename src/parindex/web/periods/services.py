@@ -206,6 +206,10 @@ def leaf_reopen(*, actor: User, leaf: LeafScore, reason: str) -> LeafScore:
     )
     if leaf.assessment.period.state_at_least(PeriodState.FINAL):
         raise ServiceError(_("Kỳ đánh giá đã chốt điểm: không mở lại được."))
+    if not leaf.assessment.submitted:
+        raise ServiceError(
+            _("Đơn vị chưa gửi bản tự đánh giá: tiêu chí vẫn sửa được, không cần mở lại.")
+        )
     leaf.reopened = True
     leaf.reopen_reason = reason
     leaf.version += 1

@@ -20,12 +20,12 @@ from parindex.web.assessments.models import AppraisalStatus, Assessment, LeafSco
 from parindex.web.common import ServiceError, not_found
 from parindex.web.units.models import UnitGroup
 
-from . import services
+from . import policy, services
 from .models import MethodologyVersion, Period
 
 
 def _period(request: HttpRequest, pk: int) -> Period:
-    if not request.user.is_admin:  # type: ignore[union-attr]
+    if not policy.may_manage(request.user):  # type: ignore[arg-type]
         not_found()
     period = Period.objects.filter(pk=pk).first()
     if period is None:
@@ -140,7 +140,7 @@ def leaf_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def methodology_list(request: HttpRequest) -> HttpResponse:
     """Stored methodologies; upload a YAML file (validated by the core loader) or add a sample."""
-    if not request.user.is_admin:  # type: ignore[union-attr]
+    if not policy.may_manage(request.user):  # type: ignore[arg-type]
         not_found()
     if request.method == "POST":
         try:
@@ -174,7 +174,7 @@ def methodology_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def period_new(request: HttpRequest) -> HttpResponse:
     """A draft period: year, name, deadlines, and a methodology for each ranking group."""
-    if not request.user.is_admin:  # type: ignore[union-attr]
+    if not policy.may_manage(request.user):  # type: ignore[arg-type]
         not_found()
     groups = list(UnitGroup.objects.all())
     versions = list(MethodologyVersion.objects.all())

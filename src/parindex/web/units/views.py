@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from parindex.web.common import ServiceError, not_found
 
-from . import services
+from . import policy, services
 from .models import Unit
 
 MAX_BYTES = 5_000_000
@@ -21,7 +21,7 @@ MAX_BYTES = 5_000_000
 
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_admin:  # type: ignore[union-attr]
+    if not policy.may_manage(request.user):  # type: ignore[arg-type]
         not_found()
     if request.method == "POST":
         upload = request.FILES.get("file")
