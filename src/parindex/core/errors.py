@@ -54,6 +54,15 @@ class InputError(IssuesError):
     """A units or inputs table is invalid."""
 
 
+class SurveyError(IssuesError):
+    """Survey data is invalid: an instrument, or the responses read with one."""
+
+
+class InstrumentError(SurveyError):
+    """The survey instrument file is invalid (codes S001–S063; S070–S073 come from
+    :func:`parindex.core.survey.check_mapping`, which returns issues instead of raising)."""
+
+
 class FormulaError(ParindexError):
     """A formula is unsafe or malformed (raised by the formula compiler)."""
 
