@@ -307,3 +307,19 @@ def test_people_are_shown_the_periods_they_take_part_in(world):
     assert list(visible_periods(world.appraiser)) == [world.period]  # assigned
     assert list(visible_periods(world.outsider_appraiser)) == []
     assert list(visible_periods(world.viewer)) == []  # no results yet
+
+
+def test_opening_creates_one_empty_leaf_row_per_applicable_leaf(world):
+    from parindex.web.assessments.models import LeafScore
+
+    syt = world.leaf("1.2", world.syt)
+    # made by one INSERT … SELECT: the same as a row the ORM would make
+    fresh = LeafScore(assessment=syt.assessment, node_code="x")
+    for field in ("self_inputs", "self_points", "self_note", "appraisal_status", "version"):
+        assert getattr(syt, field) == getattr(fresh, field), field
+    assert syt.appraised_inputs is None and syt.final_inputs is None and not syt.reopened
+    codes = sorted(
+        LeafScore.objects.filter(assessment=world.a_stp).values_list("node_code", flat=True)
+    )
+    assert codes == ["1.1", "1.2", "2.1", "2.2", "3.1", "4.1", "5.1"]
+    assert LeafScore.objects.count() == 14

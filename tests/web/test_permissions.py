@@ -684,6 +684,13 @@ def page_rows() -> list[Row]:
             data=lambda s, u: {"kind": "link", "evidence": s.evidence[OTHER[u]]},
         ),
         Row(
+            "evidence-forms",
+            "GET",
+            a_url("evidence-forms", "1.2"),
+            if_own(OK),  # the forms are read-only HTML; adding is checked on POST
+            missing=missing_id("evidence-forms", "1.2"),
+        ),
+        Row(
             "evidence-download",
             "GET",
             lambda s, u: reverse("evidence-download", args=[s.evidence[u]]),

@@ -158,12 +158,10 @@ def assessment_page(user: User, assessment: Assessment, editable_for_user: bool)
             av.rows.append((node, lv))
         if av.total:
             areas.append(av)
-    all_evidence = list(Evidence.objects.filter(assessment=assessment).select_related("stored"))
     return {
         "m": m,
         "areas": areas,
         "refusal": base_refusal,
-        "all_evidence": all_evidence,
         "done": sum(a.done for a in areas),
         "total": sum(a.total for a in areas),
         "claimed": points_text(m, sum((a.claimed for a in areas), Decimal(0))),

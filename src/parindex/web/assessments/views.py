@@ -72,15 +72,9 @@ def _render_leaf(
         errors,
     )
     lv.error, lv.stale = error, stale
-    from django.conf import settings
-
-    from parindex.web.evidence.models import Evidence
-
     ctx = {
         "lv": lv,
         "a": a,
-        "all_evidence": list(Evidence.objects.filter(assessment=a)) if editable else [],
-        "max_mb": settings.EVIDENCE_MAX_BYTES // 1_000_000,
     }
     return render(request, "assessments/_leaf.html", ctx, status=status)
 

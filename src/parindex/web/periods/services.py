@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from importlib import resources
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -130,7 +130,6 @@ def period_open(*, actor: User, period: Period, units: Iterable[Unit] | None = N
     if period.state != PeriodState.DRAFT:
         raise ServiceError(_("Chỉ mở được kỳ đánh giá đang ở trạng thái dự thảo."))
     created = 0
-    leaves: list[LeafScore] = []
     for pg in period.groups.select_related("methodology", "group"):
         m = methodology_of(pg.methodology)
         chosen = (
@@ -138,18 +137,44 @@ def period_open(*, actor: User, period: Period, units: Iterable[Unit] | None = N
             if units is None
             else [u for u in units if u.group_id == pg.group_id and u.type in m.unit_types]
         )
-        for unit in chosen:
-            a = Assessment.objects.create(period=period, unit=unit, methodology=pg.methodology)
-            created += 1
-            leaves += [
-                LeafScore(assessment=a, node_code=leaf.code)
+        Assessment.objects.bulk_create(
+            Assessment(period=period, unit=u, methodology=pg.methodology) for u in chosen
+        )
+        created += len(chosen)
+        for unit_type in {u.type for u in chosen}:
+            codes = [
+                leaf.code
                 for leaf in m.leaves()
-                if leaf.applies_to is None or unit.type in leaf.applies_to
+                if leaf.applies_to is None or unit_type in leaf.applies_to
             ]
-    LeafScore.objects.bulk_create(leaves, batch_size=2000)
+            _insert_leaves(period, pg.methodology_id, unit_type, codes)
     period.state = PeriodState.OPEN
     period.save(update_fields=["state"])
     return created
+
+
+def _insert_leaves(period: Period, methodology_id: int, unit_type: str, codes: list[str]) -> None:
+    """One empty leaf row per (assessment, leaf) in a single INSERT … SELECT.
+
+    At national scale (3,300 units × 150 leaves) this takes seconds where creating the rows
+    through the ORM took 30–40 s, longer than a web worker's request timeout. The column
+    defaults are those of :class:`LeafScore`; a test compares the rows with ORM-made ones.
+    """
+    if not codes:
+        return
+    leaf, a, u = LeafScore._meta.db_table, Assessment._meta.db_table, Unit._meta.db_table
+    values = ", ".join(["(%s)"] * len(codes))
+    sql = (
+        f"INSERT INTO {leaf} (assessment_id, node_code, self_inputs, self_note, "
+        "appraisal_status, appraisal_remark, final_remark, reopened, reopen_reason, version, "
+        "updated_at) "
+        f"SELECT a.id, v.column1, %s, '', '', '', '', %s, '', 1, %s "
+        f"FROM {a} a JOIN {u} u ON u.id = a.unit_id CROSS JOIN (VALUES {values}) v "
+        "WHERE a.period_id = %s AND a.methodology_id = %s AND u.type = %s"
+    )
+    params = ["{}", False, timezone.now(), *codes, period.pk, methodology_id, unit_type]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _participants(group: UnitGroup, period: Period, m: Methodology) -> list[Unit]:

@@ -38,9 +38,12 @@ def effective_texts(period: Period) -> dict[int, dict[str, dict[str, str]]]:
     return out
 
 
-def compute_period(period: Period) -> list[tuple[Assessment, Results]]:
+def compute_period(
+    period: Period, texts: dict[int, dict[str, dict[str, str]]] | None = None
+) -> list[tuple[Assessment, Results]]:
     """Results per methodology of the period, from the effective inputs (pure computation)."""
-    texts = effective_texts(period)
+    if texts is None:
+        texts = effective_texts(period)
     by_version: dict[int, list[Assessment]] = defaultdict(list)
     for a in Assessment.objects.filter(period=period).select_related(
         "unit", "unit__group", "methodology"
@@ -67,7 +70,8 @@ def period_finalize(*, actor: User, period: Period) -> int:
             _("Chỉ chốt điểm được khi kỳ đánh giá ở giai đoạn thẩm định hoặc giải trình.")
         )
     texts = effective_texts(period)
-    records = [_record(period, a, results, texts[a.pk]) for a, results in compute_period(period)]
+    computed = compute_period(period, texts)
+    records = [_record(period, a, results, texts[a.pk]) for a, results in computed]
     UnitResultRecord.objects.filter(period=period).delete()
     UnitResultRecord.objects.bulk_create(records, batch_size=500)
     period.state = PeriodState.FINAL
