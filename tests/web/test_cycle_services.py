@@ -323,3 +323,23 @@ def test_opening_creates_one_empty_leaf_row_per_applicable_leaf(world):
     )
     assert codes == ["1.1", "1.2", "2.1", "2.2", "3.1", "4.1", "5.1"]
     assert LeafScore.objects.count() == 14
+
+
+def test_two_groups_assessed_with_one_methodology_get_their_leaves_once(world):
+    from parindex.web.assessments.models import LeafScore
+    from parindex.web.units.models import Unit, UnitGroup
+
+    group = world.stp.group
+    central = UnitGroup.objects.create(code="TW", name="Cơ quan Trung ương")
+    Unit.objects.create(code="KB", name="Kho bạc", type="department", group=central)
+    version = world.a_stp.methodology
+    period = period_services.period_create(
+        actor=world.admin,
+        year=2026,
+        name="Hai khối, một bộ tiêu chí",
+        deadlines=_deadlines(),
+        methodologies={group: version, central: version},
+    )
+
+    assert period_services.period_open(actor=world.admin, period=period) == 3
+    assert LeafScore.objects.filter(assessment__period=period).count() == 3 * 7
