@@ -249,3 +249,22 @@ def test_the_appraisal_queue_and_progress_dashboard_issue_fixed_queries(client, 
 
     assert len(many) == len(few)
     assert len(many_admin) == len(few_admin)
+
+
+def test_the_progress_figures_match_the_page_after_saves(client, world):
+    from parindex.web.assessments import selectors
+
+    client.force_login(world.officer)
+    client.post(leaf_url(world, "1.2"), {"in_numerator": "8", "in_denominator": "10", "version": 1})
+    client.post(leaf_url(world, "5.1"), {"in_count": "1", "version": 1})
+    a = world.a_stp
+
+    light = selectors.progress(a)
+    full = selectors.assessment_page(world.officer, a, True)
+    for key in ("done", "total", "claimed", "evidence_missing"):
+        assert light[key] == full[key], key
+    assert [(x.node.code, x.done, x.claimed) for x in light["areas"]] == [
+        (x.node.code, x.done, x.claimed) for x in full["areas"]
+    ]
+    html = client.get(reverse("assessment-progress", args=[a.pk])).content.decode()
+    assert 'data-role="progress">2/7' in html and 'id="area-progress-5"' in html

@@ -127,7 +127,7 @@ def saved(response: HttpResponse) -> HttpResponse:
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress figures, refreshed after every save (htmx, out-of-band per area)."""
     a = _assessment(request, pk)
-    ctx = selectors.assessment_page(request.user, a, False)  # type: ignore[arg-type]
+    ctx = selectors.progress(a)
     ctx.update(a=a, oob=True)
     return render(request, "assessments/_progress.html", ctx)
 
