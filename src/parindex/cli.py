@@ -1,8 +1,8 @@
 """Command line: ``parindex methodology validate|show``, ``template``, ``score``, ``explain``,
-``published check``.
+``published check``, ``survey validate|import|indices`` (in :mod:`parindex.cli_survey`).
 
-Exit codes: 0 success; 1 ``methodology validate`` found errors or ``published check`` found
-inconsistencies; 2 wrong usage or a file that
+Exit codes: 0 success; 1 ``methodology validate`` or ``survey validate`` found errors or
+``published check`` found inconsistencies; 2 wrong usage or a file that
 cannot be used (every problem printed as ``PATH:LINE: CODE: [cột X] message``, nothing
 written). User mistakes never show a Python traceback.
 """
@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .cli_survey import SurveyUsageError, add_survey_parser
 from .core import (
     UNIT_TYPES,
     Inputs,
@@ -36,6 +37,7 @@ from .core import (
     parse_units,
 )
 from .exports import RESULT_FORMATS, STATUS_LABELS, output_paths, write_results, write_template
+from .exports.files import same_file as _same_file
 from .tabular import (
     INPUT_COLUMNS,
     INPUT_HELPERS,
@@ -72,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for issue in exc.issues:
             print(issue.format(), file=sys.stderr)
         return EXIT_USAGE
-    except UsageError as exc:
+    except (UsageError, SurveyUsageError) as exc:
         print(f"parindex: lỗi: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -106,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     _score_parser(sub)
     _explain_parser(sub)
     _published_parser(sub)
+    add_survey_parser(sub, _command)
     _demo_parser(sub)
     return parser
 
@@ -362,17 +365,6 @@ def _check_out(args: argparse.Namespace, formats: Sequence[str]) -> None:
                 f"{path}: T010: --out là cùng một tệp với --{option} ({other}); ghi kết quả "
                 "vào một tệp khác để không ghi đè lên dữ liệu đầu vào"
             )
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    """True if both paths name one file (also through links or a case-insensitive disk)."""
-    try:
-        return os.path.samefile(a, b)
-    except OSError:  # one of them does not exist (yet): compare the resolved paths
-        try:
-            return a.resolve() == b.resolve()
-        except (OSError, RuntimeError):
-            return False
 
 
 def _write_error(path: Path, exc: OSError) -> UsageError:

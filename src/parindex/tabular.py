@@ -4,18 +4,21 @@ Rows come out as ``(row number, {column: value})`` pairs, the form the core pars
 row numbers as a spreadsheet shows them. Header names are case-insensitive and stripped.
 Problems with the file itself (missing, damaged, not UTF-8, wrong columns, a formula without
 a computed value) raise the core's :class:`~parindex.core.InputError` with codes ``T001``…
-``T008`` and ``T011``, listed in ``docs/cli.md``.
+``T008`` and ``T011``, listed in ``docs/cli.md``. :func:`iter_rows` streams the rows of files
+too large to hold (survey responses) with the same file-level codes.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from .core import InputError, Issue
 
@@ -379,3 +382,123 @@ def _duplicates(names: list[str], written: list[str], line: int, source: str) ->
             shown = f"'{name}'" if text.casefold() == name else f"'{text}' (= '{name}')"
             yield Issue("T007", f"cột {shown} bị lặp trong dòng tiêu đề", source, line, name)
         seen.add(name)
+
+
+# --- streaming ------------------------------------------------------------------------------
+
+
+def iter_rows(path: str | Path, sheets: Sequence[str] = ()) -> Iterator[tuple[int, list[object]]]:
+    """Every row of a CSV or XLSX file as ``(row number, cells)``, one at a time, for files too
+    large to hold (a million survey responses). Blank rows are included (the caller decides).
+
+    CSV cells are text (UTF-8 with or without BOM, ``,`` or ``;`` as in :func:`read_table`);
+    XLSX cells are the values the spreadsheet program computed and saved (``None`` when
+    empty), of the first sheet named in ``sheets`` (case-insensitive) or else the first sheet.
+    Problems with the file raise :class:`InputError` (``T001``–``T003``), also midway.
+    """
+    source = str(path)
+    suffix = Path(path).suffix.lower()
+    if suffix not in EXTENSIONS:
+        msg = f"định dạng '{suffix or '(không có)'}' không hỗ trợ; dùng .csv hoặc .xlsx"
+        raise _error("T003", msg, source)
+    if suffix == ".csv":
+        return _iter_csv(Path(path), source)
+    return _iter_xlsx(Path(path), source, sheets)
+
+
+def estimate_rows(path: str | Path, sheets: Sequence[str] = ()) -> int | None:
+    """About how many rows the file has (for a progress bar): the size of a CSV file over the
+    mean length of its first lines, or the size an XLSX sheet declares; ``None`` if unknown."""
+    try:
+        if Path(path).suffix.lower() == ".csv":
+            size = os.path.getsize(path)
+            with open(path, "rb") as f:
+                head = f.read(1 << 16)
+            lines = head.count(b"\n")
+            return max(1, round(size * lines / len(head))) if lines and head else None
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            rows = _sheet(book, sheets).max_row
+        finally:
+            book.close()
+        return rows if isinstance(rows, int) and rows > 0 else None
+    except Exception:  # only a hint: a file that cannot be read is reported when it is read
+        return None
+
+
+def _iter_csv(path: Path, source: str) -> Iterator[tuple[int, list[object]]]:
+    start = 1  # physical line where the next row begins
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            first = f.readline()
+            f.seek(0)
+            delimiter = ";" if first.count(";") > first.count(",") else ","
+            reader = csv.reader(f, delimiter=delimiter)
+            for cells in reader:
+                yield start, cells  # type: ignore[misc]  # a list of str is a list of object
+                start = reader.line_num + 1
+    except OSError as exc:
+        raise _error("T001", f"không đọc được tệp: {os_reason(exc)}", source) from None
+    except UnicodeDecodeError:
+        msg = "tệp không phải UTF-8; hãy lưu lại dạng 'CSV UTF-8 (phân cách bằng dấu phẩy)'"
+        raise _error("T002", msg, source, _first_bad_line(path)) from None
+    except csv.Error as exc:
+        raise _error("T001", _csv_reason(exc), source, start) from None
+
+
+def _first_bad_line(path: Path) -> int | None:
+    """The line of the first byte that is not UTF-8 (the decoder reads ahead in blocks)."""
+    try:
+        with path.open("rb") as f:
+            for number, line in enumerate(f, start=1):
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError:
+                    return number
+    except OSError:
+        pass
+    return None
+
+
+def _sheet(book: Any, sheets: Sequence[str]) -> Any:
+    wanted = {s.casefold() for s in sheets}
+    found = next((ws for ws in book.worksheets if ws.title.strip().casefold() in wanted), None)
+    return found or book.worksheets[0]
+
+
+def _iter_xlsx(
+    path: Path, source: str, sheets: Sequence[str]
+) -> Iterator[tuple[int, list[object]]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except OSError as exc:
+        raise _error("T001", f"không đọc được tệp: {os_reason(exc)}", source) from None
+    except Exception:  # zip, XML or content errors of a damaged or non-.xlsx file
+        msg = "không đọc được tệp: tệp .xlsx bị hỏng hoặc không phải tệp .xlsx"
+        raise _error("T001", msg, source) from None
+    title, number = "", 0
+    try:
+        if not book.worksheets:
+            raise _error("T001", "không đọc được tệp: tệp .xlsx không có trang tính nào", source)
+        sheet = _sheet(book, sheets)
+        title = sheet.title
+        sheet.reset_dimensions()  # some tools write a wrong size; read every row there is
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(cells)
+    except InputError:
+        raise
+    except OSError as exc:
+        raise _error("T001", f"không đọc được tệp: {os_reason(exc)}", source) from None
+    except Exception:  # XML, zip or content errors met while the rows are parsed
+        after = f" sau dòng {number}" if number else ""
+        msg = (
+            f"không đọc được tệp: tệp .xlsx bị hỏng, trang '{title}' không đọc được{after}; "
+            "hãy mở lại và lưu bằng Excel hoặc LibreOffice Calc"
+        )
+        raise _error("T001", msg, source) from None
+    finally:
+        book.close()

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -54,9 +55,14 @@ from parindex.web.periods import services as period_services
 from parindex.web.periods.models import MethodologyVersion, Period, PeriodGroup
 from parindex.web.results.models import UnitResultRecord
 from parindex.web.results.services import period_finalize, period_publish
+from parindex.web.surveys import services as survey_services
+from parindex.web.surveys.models import SurveyImport, SurveyInstrument, SurveyUnitResult
 from parindex.web.units.models import Unit, UnitGroup
 
 from .conftest import World, build_world
+
+SURVEY = (Path(__file__).parent / "khao-sat-thu.yaml").read_text(encoding="utf-8")
+SURVEY_CSV = b"unit,P1,A1,A2,B1\nSTP,1,5,4,5\nSYT,1,4,5,1\n"
 
 DRAFT, SUBMITTED, FINAL, PUBLISHED = "draft", "submitted", "final", "published"
 STAGES = (DRAFT, SUBMITTED, FINAL, PUBLISHED)
@@ -258,6 +264,21 @@ def api_result_detail(p: Persona, unit: str | None, stage: str) -> Expect | None
     return OK if reads_scorecard(p, unit, stage) else None
 
 
+def reads_survey(p: Persona, stage: str) -> bool:
+    """surveys/policy.py table, "ranking of an import" column: administrators and leaders
+    in any period state; appraisers, officers and heads with the published results."""
+    if p.role in ("admin", "viewer"):
+        return True
+    return p.role in ("appraiser", "officer", "head") and stage == PUBLISHED
+
+
+def reads_survey_unit(p: Persona, unit: str | None, stage: str) -> bool:
+    """surveys/policy.py table, "one unit's results" column."""
+    if not reads_survey(p, stage):
+        return False
+    return p.role in ("admin", "viewer", "appraiser") or own(p, unit)
+
+
 # --- the world of each stage -----------------------------------------------------------------
 
 
@@ -271,6 +292,7 @@ class Stage:
     assessment: dict[str, int]  # unit code → assessment id
     evidence: dict[str, int]  # unit code → the id of a file evidence of that unit
     request: dict[str, int] = field(default_factory=dict)  # unit code → explanation on 2.1
+    survey: dict[str, int] = field(default_factory=dict)  # "applied" / "preview" → import id
 
     @property
     def period(self) -> int:
@@ -308,6 +330,7 @@ def build_stage(name: str) -> Stage:
         evidence[code] = ev.pk
     ids = {c: a.pk for c, a in assessments.items()}
     stage = Stage(name, w, users, tokens, sessions, ids, evidence)
+    build_survey(stage)
     if name == DRAFT:
         return stage
     m = period_services.methodology_of(assessments["STP"].methodology)
@@ -339,6 +362,27 @@ def build_stage(name: str) -> Stage:
         period_publish(actor=w.admin, period=w.period)
     w.period.refresh_from_db()
     return stage
+
+
+def build_survey(stage: Stage) -> None:
+    """A survey applied while the period is open (3.1 of both units scored), and a second
+    import of the same file left in preview."""
+    w = stage.world
+    instrument = survey_services.instrument_register(
+        actor=w.admin, text=SURVEY, source_name="khao-sat-thu.yaml"
+    )
+
+    def preview() -> SurveyImport:
+        return survey_services.survey_import_preview(
+            actor=w.admin,
+            period=w.period,
+            instrument=instrument,
+            upload=SimpleUploadedFile("tra-loi.csv", SURVEY_CSV),
+        )
+
+    applied = preview()
+    survey_services.survey_import_apply(actor=w.admin, survey_import=applied)
+    stage.survey = {"instrument": instrument.pk, "applied": applied.pk, "preview": preview().pk}
 
 
 # --- the table ---------------------------------------------------------------------------------
@@ -487,6 +531,141 @@ def answer_cites_own_evidence_only(
 def period_count(response: HttpResponse, p: Persona, unit: str | None, s: Stage) -> None:
     expected = 1 if api_sees_period(p, s.name) else 0
     assert response.json()["count"] == expected, "API period list shows periods it should not"
+
+
+def survey_url(name: str, key: str) -> Url:
+    return lambda s, u: reverse(name, args=[s.survey[key]])
+
+
+def survey_unit_url(name: str, code: str | None = None) -> Url:
+    return lambda s, u: reverse(name, args=[s.survey["applied"], code or u])
+
+
+def survey_file(s: Stage, u: str | None) -> dict:
+    return {
+        "instrument": s.survey["instrument"],
+        "file": SimpleUploadedFile("tra-loi.csv", SURVEY_CSV),
+        "populations": "STP, 40",
+    }
+
+
+def survey_index_links(response: HttpResponse, p: Persona, unit: str | None, s: Stage) -> None:
+    """The survey index lists the applied survey to exactly those who may read it."""
+    link = reverse("survey-ranking", args=[s.survey["applied"]])
+    expected = reads_survey(p, s.name)
+    assert (f'href="{link}"' in response.content.decode()) == expected, f"{link}: {expected}"
+
+
+def survey_unit_links(response: HttpResponse, p: Persona, unit: str | None, s: Stage) -> None:
+    """A survey ranking links to exactly the units' results the reader may open."""
+    html = response.content.decode()
+    for code in UNITS:
+        link = reverse("survey-unit", args=[s.survey["applied"], code])
+        expected = reads_survey_unit(p, code, s.name)
+        assert (f'href="{link}"' in html) == expected, f"link to {link}: expected {expected}"
+
+
+def survey_rows() -> list[Row]:
+    """Surveys: the administrator manages; results follow surveys/policy.py."""
+    importable = (DRAFT, SUBMITTED)  # the period is open or in appraisal: not yet final
+    ranking = lambda p, u, st: OK if reads_survey(p, st) else None  # noqa: E731
+    return [
+        Row(
+            "survey-index",
+            "GET",
+            fixed("survey-index"),
+            signed_in,
+            unit_scoped=False,
+            check=survey_index_links,
+        ),
+        Row(
+            "survey-period",
+            "GET",
+            p_url("survey-period"),
+            admin_only(OK),
+            unit_scoped=False,
+            missing=missing_id("survey-period"),
+        ),
+        Row(
+            "survey-instrument-add",
+            "POST",
+            p_url("survey-instrument-add"),
+            admin_only(REDIRECT_WRITES),
+            label="shipped",
+            unit_scoped=False,
+            stages=(DRAFT,),
+            missing=missing_id("survey-instrument-add"),
+            data=lambda s, u: {"shipped": "sipas-2017.yaml"},
+        ),
+        Row(
+            "survey-import-new",
+            "GET",
+            p_url("survey-import-new"),
+            admin_only(OK),
+            unit_scoped=False,
+            missing=missing_id("survey-import-new"),
+        ),
+        Row(
+            "survey-import-new",
+            "POST",
+            p_url("survey-import-new"),
+            admin_only(lambda st: REDIRECT_WRITES if st in importable else FORM_REFUSED),
+            unit_scoped=False,
+            missing=missing_id("survey-import-new"),
+            data=survey_file,
+        ),
+        Row(
+            "survey-import",
+            "GET",
+            survey_url("survey-import", "preview"),
+            admin_only(OK),
+            unit_scoped=False,
+            missing=missing_id("survey-import"),
+        ),
+        Row(
+            "survey-import-apply",
+            "POST",
+            survey_url("survey-import-apply", "preview"),
+            admin_only(lambda st: REDIRECT_WRITES if st in importable else REDIRECT),
+            unit_scoped=False,
+            missing=missing_id("survey-import-apply"),
+        ),
+        Row(
+            "survey-import-discard",
+            "POST",
+            survey_url("survey-import-discard", "preview"),
+            admin_only(REDIRECT_WRITES),
+            unit_scoped=False,
+            missing=missing_id("survey-import-discard"),
+        ),
+        Row(
+            "survey-ranking",
+            "GET",
+            survey_url("survey-ranking", "applied"),
+            ranking,
+            unit_scoped=False,
+            missing=missing_id("survey-ranking"),
+            check=survey_unit_links,
+        ),
+        Row(
+            "survey-ranking-export",
+            "GET",
+            survey_url("survey-ranking-export", "applied"),
+            ranking,
+            unit_scoped=False,
+            missing=missing_id("survey-ranking-export"),
+        ),
+        *[
+            Row(
+                name,
+                "GET",
+                survey_unit_url(name),
+                lambda p, u, st: OK if reads_survey_unit(p, u, st) else None,
+                missing=survey_unit_url(name, NO_UNIT),
+            )
+            for name in ("survey-unit", "survey-unit-export")
+        ],
+    ]
 
 
 def page_rows() -> list[Row]:
@@ -927,7 +1106,7 @@ def api_rows(auth: str) -> list[Row]:
     ]
 
 
-ROWS = page_rows() + api_rows("token") + api_rows("session")
+ROWS = page_rows() + survey_rows() + api_rows("token") + api_rows("session")
 
 
 @dataclass(frozen=True)
@@ -968,6 +1147,9 @@ def fingerprint() -> tuple:
         Unit.objects.count(),
         UnitGroup.objects.count(),
         UnitResultRecord.objects.count(),
+        SurveyInstrument.objects.count(),
+        tuple(SurveyImport.objects.order_by("pk").values_list("pk", "state")),
+        SurveyUnitResult.objects.count(),
     )
 
 

@@ -63,6 +63,24 @@ class InstrumentError(SurveyError):
     :func:`parindex.core.survey.check_mapping`, which returns issues instead of raising)."""
 
 
+class ResponseError(SurveyError):
+    """A file of survey responses cannot be imported (codes ``R001``–``R031``): every issue
+    names the row as a spreadsheet shows it (``line``) and the header of the column
+    (``column``). Nothing is imported. ``preview`` holds the first rows as read and ``rows``
+    the number of data rows read, so an import page can show both next to the errors."""
+
+    def __init__(
+        self,
+        issues: Iterable[Issue],
+        *,
+        preview: Iterable[dict[str, str]] = (),
+        rows: int = 0,
+    ) -> None:
+        super().__init__(issues)
+        self.preview: list[dict[str, str]] = list(preview)
+        self.rows = rows
+
+
 class FormulaError(ParindexError):
     """A formula is unsafe or malformed (raised by the formula compiler)."""
 

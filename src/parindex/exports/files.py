@@ -23,6 +23,18 @@ Writer = Callable[[Path], None]
 NEW_FILE_MODE = 0o644
 
 
+def same_file(a: Path, b: Path) -> bool:
+    """True if both paths name one file (also through links or a case-insensitive disk):
+    an output must never overwrite an input."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet): compare the resolved paths
+        try:
+            return a.resolve() == b.resolve()
+        except (OSError, RuntimeError):
+            return False
+
+
 def write_atomic(path: Path, write: Writer) -> None:
     """Call ``write`` on a temporary file beside ``path``, then move it over ``path``."""
     write_files([(path, write)])

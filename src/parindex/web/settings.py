@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "parindex.web.evidence",
     "parindex.web.appraisal",
     "parindex.web.results",
+    "parindex.web.surveys",
     "parindex.web.api",
 ]
 

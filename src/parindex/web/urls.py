@@ -19,6 +19,7 @@ urlpatterns = [
     path("periods/", include("parindex.web.periods.urls")),
     path("units/", include("parindex.web.units.urls")),
     path("results/", include("parindex.web.results.urls")),
+    path("surveys/", include("parindex.web.surveys.urls")),
     path("api/v1/", include("parindex.web.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

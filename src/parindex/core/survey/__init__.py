@@ -1,12 +1,18 @@
-"""Surveys (điều tra xã hội học): instruments now; responses and indices as they are added.
+"""Surveys (điều tra xã hội học): instruments, responses, indices.
 
-An :class:`Instrument` is data (YAML, docs/survey-format.md): questions, answer scales, the
-satisfaction rule, weighted groups and the mapping of groups to ``survey`` leaves of a
-methodology. Public names are listed in ``__all__``; add new stages (responses, indices)
-as their own modules and list their names here.
+Pipeline: an :class:`Instrument` is data (YAML, docs/survey-format.md): questions, answer
+scales, the satisfaction rule, weighted groups and the mapping of groups to ``survey`` leaves
+of a methodology → :func:`read_responses` (or :class:`ResponseReader`, row by row) validates a
+file's rows against it, all or nothing, into a compact :class:`ResponseSet` →
+:func:`compute_indices` gives :class:`SurveyResults`: indices with intervals per question,
+group, unit and province, sample checks, and the index of each ``survey`` leaf. No file is
+read here but instruments; ``parindex.survey_io`` reads response files. Public names are
+listed in ``__all__``.
 """
 
-from ..errors import InstrumentError, SurveyError
+from ..errors import InstrumentError, ResponseError, SurveyError
+from .headers import Column, HeaderMap, map_header
+from .indices import OVERALL, SurveyResults, UnitIndices, compute_indices, index_value
 from .instrument import (
     GROUP_KINDS,
     QUESTION_TYPES,
@@ -29,27 +35,44 @@ from .loader import (
     shipped_instruments,
 )
 from .mapping import check_mapping
+from .response_set import ResponseSet, Tally
+from .responses import ResponseReader, read_responses
+from .stats import Estimate, SampleCheck
 
 __all__ = [
-    # instruments (docs/survey-format.md)
     "FORMAT",
     "GROUP_KINDS",
+    "OVERALL",
     "QUESTION_TYPES",
     "SATISFACTION_METHODS",
     "AnswerOption",
+    "Column",
     "Decision",
+    "Estimate",
     "Group",
+    "HeaderMap",
     "Instrument",
     "InstrumentError",
     "LeafMapping",
     "Question",
     "RespondentType",
+    "ResponseError",
+    "ResponseReader",
+    "ResponseSet",
+    "SampleCheck",
     "SatisfactionRule",
     "Scale",
     "SurveyError",
+    "SurveyResults",
+    "Tally",
+    "UnitIndices",
     "check_mapping",
+    "compute_indices",
+    "index_value",
     "load_instrument",
     "load_shipped_instrument",
     "loads_instrument",
+    "map_header",
+    "read_responses",
     "shipped_instruments",
 ]

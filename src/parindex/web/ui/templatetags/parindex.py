@@ -23,6 +23,7 @@ ACTIONS = {
     "reopen": _("mở lại"),
     "link_evidence": _("gắn tài liệu kiểm chứng"),
     "exempt": _("miễn trừ"),
+    "survey_import": _("nhập kết quả điều tra"),
 }
 
 
