@@ -7,7 +7,9 @@ row goes through :func:`append_row`, which keeps formula-like text a plain strin
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
+from io import BytesIO
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -172,3 +174,32 @@ def _warnings_sheet(book: Workbook, results: Results) -> None:
     )
     for f in results.findings:
         append_row(ws, [f.code, f.unit, f.node, f.message])
+
+
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(name: str, used: set[str]) -> str:
+    """A sheet name Excel accepts (≤ 31 characters, no []:*?/\\), unique in the book."""
+    base = _SHEET_FORBIDDEN.sub(" ", name).strip()[:31] or "Sheet"
+    title, n = base, 1
+    while title.lower() in used:
+        n += 1
+        title = f"{base[: 31 - len(str(n)) - 1]} {n}"
+    used.add(title.lower())
+    return title
+
+
+def empty_book(title: str) -> Workbook:
+    """A workbook without its default sheet, titled and signed by parindex."""
+    book = Workbook()
+    book.remove(book.active)
+    book.properties.title = title[:250]
+    book.properties.creator = "parindex"
+    return book
+
+
+def book_bytes(book: Workbook) -> bytes:
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

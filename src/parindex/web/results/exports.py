@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
-from io import BytesIO
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -18,21 +17,27 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from parindex.exports.workbook import append_row, new_sheet, number_formats
+from parindex.exports.workbook import (
+    append_row,
+    book_bytes,
+    empty_book,
+    new_sheet,
+    number_formats,
+    sheet_title,
+)
 
 from .scorecard import Scorecard
 from .selectors import Ranking
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RANK_CHANGE = "+0;-0;0"
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _FILE_FORBIDDEN = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|;]')
 
 
 def ranking_workbook(r: Ranking) -> bytes:
     """One sheet per ranking group: rank, unit, total, max, index, class, the change since
     the previous period and the points of each area."""
-    book = _book(_("Kết quả %(period)s") % {"period": r.period.name})
+    book = empty_book(_("Kết quả %(period)s") % {"period": r.period.name})
     used: set[str] = set()
     for table in r.groups:
         m = table.methodology
@@ -52,7 +57,7 @@ def ranking_workbook(r: Ranking) -> bytes:
             (_("Thay đổi chỉ số"), 11),
         ]
         columns += [(f"{a.code}. {a.title}", 14) for a in m.areas]
-        ws = new_sheet(book, _sheet_title(table.group.name, used), columns)
+        ws = new_sheet(book, sheet_title(table.group.name, used), columns)
         formats = {4: pts, 5: pts, 6: idx, 9: RANK_CHANGE, 10: idx, 11: _signed(idx)}
         formats |= {i: pts for i in range(12, 12 + len(m.areas))}
         for row in table.rows:
@@ -67,7 +72,7 @@ def ranking_workbook(r: Ranking) -> bytes:
             values += [_points(rec.nodes.get(a.code)) for a in m.areas]
             append_row(ws, values, formats)
         ws.auto_filter.ref = ws.dimensions
-    return _bytes(book)
+    return book_bytes(book)
 
 
 def scorecard_workbook(card: Scorecard) -> bytes:
@@ -75,7 +80,7 @@ def scorecard_workbook(card: Scorecard) -> bytes:
     rec, m = card.record, card.methodology
     pts, idx = number_formats(m)
     title = _("Phiếu điểm %(unit)s — %(period)s")
-    book = _book(title % {"unit": rec.unit.name, "period": rec.period.name})
+    book = empty_book(title % {"unit": rec.unit.name, "period": rec.period.name})
     ws = new_sheet(book, _("Tổng hợp"), [(_("Mục"), 26), (_("Giá trị"), 60)])
     summary: list[tuple[str, object, str | None]] = [
         (_("Kỳ đánh giá"), rec.period.name, None),
@@ -93,7 +98,7 @@ def scorecard_workbook(card: Scorecard) -> bytes:
         ws.cell(row=ws.max_row, column=2).alignment = Alignment(horizontal="left")
     _nodes_sheet(book, card, pts, idx)
     _lost_sheet(book, card, pts)
-    return _bytes(book)
+    return book_bytes(book)
 
 
 def _nodes_sheet(book: Workbook, card: Scorecard, pts: str, idx: str) -> None:
@@ -146,31 +151,6 @@ def _points(pair: list[str] | None) -> Decimal | None:
 
 def _signed(fmt: str) -> str:
     return f"+{fmt};-{fmt};{fmt}"
-
-
-def _sheet_title(name: str, used: set[str]) -> str:
-    """A sheet name Excel accepts (≤ 31 characters, no []:*?/\\), unique in the book."""
-    base = _SHEET_FORBIDDEN.sub(" ", name).strip()[:31] or "Sheet"
-    title, n = base, 1
-    while title.lower() in used:
-        n += 1
-        title = f"{base[: 31 - len(str(n)) - 1]} {n}"
-    used.add(title.lower())
-    return title
-
-
-def _book(title: str) -> Workbook:
-    book = Workbook()
-    book.remove(book.active)
-    book.properties.title = title
-    book.properties.creator = "parindex"
-    return book
-
-
-def _bytes(book: Workbook) -> bytes:
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 # --- the HTTP answer ------------------------------------------------------------------------

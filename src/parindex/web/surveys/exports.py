@@ -7,13 +7,10 @@ formula (a unit name, a question) stays text.
 
 from __future__ import annotations
 
-import re
-from io import BytesIO
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from parindex.exports.workbook import append_row, new_sheet
+from parindex.exports.workbook import append_row, book_bytes, empty_book, new_sheet, sheet_title
 
 from .comparison import dec
 from .selectors import Line, Ranking, UnitSurvey
@@ -21,18 +18,17 @@ from .selectors import Line, Ranking, UnitSurvey
 INDEX = "0.00"
 SIGNED = "+0.00;-0.00;0.00"
 RANK_CHANGE = "+0;-0;0"
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 def ranking_workbook(r: Ranking) -> bytes:
     """One sheet per ranking group, then every unit's index by group of questions."""
-    book = _book(_("Kết quả điều tra %(instrument)s — %(period)s") % _names(r))
+    book = empty_book(_("Kết quả điều tra %(instrument)s — %(period)s") % _names(r))
     prev = str(r.previous.period.year) if r.previous else _("năm trước")
     used: set[str] = set()
     for table in r.groups:
         ws = new_sheet(
             book,
-            _sheet_title(table.group.name, used),
+            sheet_title(table.group.name, used),
             [
                 (_("Hạng"), 7),
                 (_("Mã đơn vị"), 12),
@@ -61,7 +57,7 @@ def ranking_workbook(r: Ranking) -> bytes:
             append_row(ws, values, formats)
         ws.auto_filter.ref = ws.dimensions
     _groups_sheet(book, r)
-    return _bytes(book)
+    return book_bytes(book)
 
 
 def _groups_sheet(book: Workbook, r: Ranking) -> None:
@@ -81,7 +77,7 @@ def _groups_sheet(book: Workbook, r: Ranking) -> None:
 
 def unit_workbook(u: UnitSurvey) -> bytes:
     res = u.result
-    book = _book(_("Kết quả điều tra %(unit)s — %(period)s") % _unit_names(u))
+    book = empty_book(_("Kết quả điều tra %(unit)s — %(period)s") % _unit_names(u))
     ws = new_sheet(book, _("Tổng hợp"), [(_("Mục"), 30), (_("Giá trị"), 60)])
     summary: list[tuple[str, object, str | None]] = [
         (_("Kỳ đánh giá"), u.si.period.name, None),
@@ -107,7 +103,7 @@ def unit_workbook(u: UnitSurvey) -> bytes:
     )
     for leaf in u.leaves:
         append_row(ws, [leaf.code, leaf.title, leaf.index, leaf.points], {3: INDEX, 4: INDEX})
-    return _bytes(book)
+    return book_bytes(book)
 
 
 def _lines_sheet(book: Workbook, title: str, lines: list[Line], prev: str | None) -> None:
@@ -137,28 +133,3 @@ def _names(r: Ranking) -> dict[str, str]:
 
 def _unit_names(u: UnitSurvey) -> dict[str, str]:
     return {"unit": u.result.unit.name, "period": u.si.period.name}
-
-
-def _sheet_title(name: str, used: set[str]) -> str:
-    """A sheet name Excel accepts (≤ 31 characters, no []:*?/\\), unique in the book."""
-    base = _SHEET_FORBIDDEN.sub(" ", name).strip()[:31] or "Sheet"
-    title, n = base, 1
-    while title.lower() in used:
-        n += 1
-        title = f"{base[: 31 - len(str(n)) - 1]} {n}"
-    used.add(title.lower())
-    return title
-
-
-def _book(title: str) -> Workbook:
-    book = Workbook()
-    book.remove(book.active)
-    book.properties.title = title[:250]
-    book.properties.creator = "parindex"
-    return book
-
-
-def _bytes(book: Workbook) -> bytes:
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
