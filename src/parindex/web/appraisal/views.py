@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,14 +11,14 @@ from django.views.decorators.http import require_POST, require_safe
 
 from parindex.web.assessments import policy as assessment_policy
 from parindex.web.assessments import selectors
-from parindex.web.assessments.models import AppraisalStatus, Assessment, LeafScore
+from parindex.web.assessments.models import Assessment, LeafScore
 from parindex.web.assessments.views import _assessment, _inputs, _leaf
 from parindex.web.common import ServiceError, StaleEdit, not_found
 from parindex.web.evidence.models import Evidence
 from parindex.web.periods.services import methodology_of
 
 from . import policy, services
-from .models import ExplanationRequest, RequestState
+from .models import ExplanationRequest
 
 
 @login_required
@@ -29,24 +28,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not policy.may_use_queue(request.user):  # type: ignore[arg-type]
         not_found()
     rows = (
-        assessment_policy.visible_assessments(request.user)  # type: ignore[arg-type]
+        selectors.with_progress(assessment_policy.visible_assessments(request.user))  # type: ignore[arg-type]
         .filter(period__state__in=["open", "appraisal", "explanation"])
-        .annotate(
-            n_leaves=Count("leaves", distinct=True),
-            n_appraised=Count(
-                "leaves", filter=~Q(leaves__appraisal_status=AppraisalStatus.PENDING), distinct=True
-            ),
-            n_open=Count(
-                "leaves__explanation",
-                filter=Q(leaves__explanation__state=RequestState.OPEN),
-                distinct=True,
-            ),
-            n_answered=Count(
-                "leaves__explanation",
-                filter=Q(leaves__explanation__state=RequestState.ANSWERED),
-                distinct=True,
-            ),
-        )
         .order_by("period__year", "unit__group__code", "unit__code")
     )
     return render(request, "appraisal/queue.html", {"rows": rows})

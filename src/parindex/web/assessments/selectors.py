@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from parindex.core import InputSpec, Methodology, Node, format_vn
@@ -232,3 +233,29 @@ def progress(assessment: Assessment) -> dict[str, Any]:
         "claimed": points_text(m, sum((a.claimed for a in areas), Decimal(0))),
         "evidence_missing": sum(a.evidence_missing for a in areas),
     }
+
+
+def with_progress(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """Annotate each assessment with its counts in the same query (no query per row):
+    ``n_leaves``, ``n_done`` (self-scored), ``n_appraised``, ``n_open`` (explanation requests
+    waiting for the unit) and ``n_answered`` (waiting for the appraiser's decision)."""
+    from django.db.models import Count, Q
+
+    from parindex.web.appraisal.models import RequestState
+
+    from .models import AppraisalStatus
+
+    def requests(state: str) -> Count:
+        return Count(
+            "leaves__explanation", filter=Q(leaves__explanation__state=state), distinct=True
+        )
+
+    return assessments.annotate(
+        n_leaves=Count("leaves", distinct=True),
+        n_done=Count("leaves", filter=Q(leaves__self_points__isnull=False), distinct=True),
+        n_appraised=Count(
+            "leaves", filter=~Q(leaves__appraisal_status=AppraisalStatus.PENDING), distinct=True
+        ),
+        n_open=requests(RequestState.OPEN),
+        n_answered=requests(RequestState.ANSWERED),
+    )

@@ -6,7 +6,6 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from parindex.web.appraisal.models import RequestState
-from parindex.web.assessments.models import AppraisalStatus, Assessment, LeafScore
+from parindex.web.assessments import selectors
+from parindex.web.assessments.models import Assessment, LeafScore
 from parindex.web.common import ServiceError, not_found
 from parindex.web.units.models import UnitGroup
 
@@ -39,25 +38,8 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Who has submitted, what is appraised, which explanations wait — one query for all."""
     period = _period(request, pk)
     rows = (
-        Assessment.objects.filter(period=period)
+        selectors.with_progress(Assessment.objects.filter(period=period))
         .select_related("unit", "unit__group")
-        .annotate(
-            n_leaves=Count("leaves", distinct=True),
-            n_done=Count("leaves", filter=Q(leaves__self_points__isnull=False), distinct=True),
-            n_appraised=Count(
-                "leaves", filter=~Q(leaves__appraisal_status=AppraisalStatus.PENDING), distinct=True
-            ),
-            n_open=Count(
-                "leaves__explanation",
-                filter=Q(leaves__explanation__state=RequestState.OPEN),
-                distinct=True,
-            ),
-            n_answered=Count(
-                "leaves__explanation",
-                filter=Q(leaves__explanation__state=RequestState.ANSWERED),
-                distinct=True,
-            ),
-        )
         .order_by("unit__group__code", "unit__code")
     )
     rows = list(rows)
