@@ -559,42 +559,7 @@ def inprocess_profile(
             buf = io.StringIO()
             pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(30)
             out["save_profile"] = buf.getvalue()
-    out["counterfactual"] = lazy_evidence_form(ctx, request)
     return out
-
-
-def lazy_evidence_form(ctx: dict[str, Any], request: Any) -> dict[str, Any]:
-    """What-if (nothing in src changes): the page rendered with a template override in which
-    each leaf's "add evidence" block (three or four forms and a select of every evidence of
-    the assessment) is a placeholder loaded on demand, as the leaf history already is."""
-    from django.conf import settings
-    from django.template.loader import get_template, render_to_string
-    from django.test.utils import override_settings
-
-    source = Path(get_template("assessments/_leaf.html").origin.name).read_text()
-    line = next(x for x in source.splitlines() if "evidence/_add.html" in x)
-    lazy = (
-        '<details class="small mt-1 evidence-add"><summary hx-get="#" hx-trigger="click once"'
-        ' hx-target="next div">{% translate "Thêm tài liệu kiểm chứng" %}</summary><div></div>'
-        "</details>"
-    )
-    condition = line[: line.index("{% include")]
-    folder = Path(tempfile.mkdtemp(prefix="parindex-bench-tpl-"))
-    (folder / "assessments").mkdir()
-    (folder / "assessments" / "_leaf.html").write_text(
-        source.replace(line, condition + lazy + "{% endif %}")
-    )
-    templates = [{**settings.TEMPLATES[0], "DIRS": [folder, *settings.TEMPLATES[0]["DIRS"]]}]
-    times = []
-    html = ""
-    try:
-        with override_settings(TEMPLATES=templates):
-            for _ in range(5):
-                t, html = timed(lambda: render_to_string("assessments/detail.html", ctx, request))
-                times.append(t)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return {"render_ms": 1000 * statistics.median(times), "page_bytes": len(html.encode())}
 
 
 def save_form(spec: LeafSpec, version: int, rng: random.Random, n: int) -> dict[str, str]:
@@ -1188,12 +1153,6 @@ def run(args: argparse.Namespace) -> int:
     )
     if prof["save_status"] != 200:
         print(f"! the save answered HTTP {prof['save_status']} in-process")
-    cf = prof["counterfactual"]
-    print(
-        "what-if (template override in this process, src unchanged): with each leaf's "
-        "'add evidence' block loaded on demand, the page template renders in "
-        f"{cf['render_ms']:.0f} ms ({cf['page_bytes'] / 1000:,.0f} kB)"
-    )
 
     log = Path(data_dir) / "gunicorn.log"
     idle = busy_share()

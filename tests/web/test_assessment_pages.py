@@ -33,7 +33,42 @@ def test_the_officer_sees_the_tree_with_inputs_and_progress(client, world):
     assert "Sở Tư pháp" in html and "Chỉ đạo, điều hành" in html
     assert 'name="in_numerator"' in html  # the ratio leaf 1.2 asks for its inputs
     assert "Đã chấm" in html and "0/7" in html
-    assert "Lấy từ kết quả điều tra" in html  # the survey leaf is not self-scored
+
+    # the survey leaf 3.1 is in an area the page loads when it is opened
+    area = client.get(reverse("assessment-area", args=[world.a_stp.pk, "3"])).content.decode()
+    assert 'id="leaf-3-1"' in area and "Lấy từ kết quả điều tra" in area  # not self-scored
+
+
+def leaves_on(html):
+    import re
+
+    return re.findall(r'class="leaf card[^"]*" id="leaf-[^"]+" data-code="([^"]+)"', html)
+
+
+def test_the_page_holds_the_first_area_and_loads_the_others_when_opened(client, world):
+    client.force_login(world.officer)
+    html = client.get(page(world)).content.decode()
+
+    assert leaves_on(html) == ["1.1", "1.2"]
+    # every other area is there, with its progress, closed, and loads its leaves when opened
+    for code in ("2", "3", "5"):
+        url = reverse("assessment-area", args=[world.a_stp.pk, code])
+        assert f'data-area="{code}" hx-get="{url}" hx-trigger="toggle once"' in html
+        assert f'id="area-progress-{code}"' in html
+        # without JavaScript, the placeholder opens the page on that area
+        assert f'href="?area={code}#area-{code}"' in html
+    area_2 = client.get(reverse("assessment-area", args=[world.a_stp.pk, "2"])).content.decode()
+    assert leaves_on(area_2) == ["2.1", "2.2"]
+
+    # ?area= opens the page on another area; an unknown one falls back to the first
+    assert leaves_on(client.get(page(world) + "?area=5").content.decode()) == ["5.1"]
+    assert leaves_on(client.get(page(world) + "?area=9").content.decode()) == ["1.1", "1.2"]
+
+
+@pytest.mark.parametrize("code", ["9", "1.1", "x"])
+def test_an_area_that_is_not_one_answers_404(client, world, code):
+    client.force_login(world.officer)
+    assert client.get(reverse("assessment-area", args=[world.a_stp.pk, code])).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["other_officer", "other_head", "viewer", "appraiser"])
@@ -194,9 +229,12 @@ def test_the_page_issues_the_same_queries_whatever_the_tree_size(client, world):
     from parindex.web.periods import services as period_services
 
     client.force_login(world.officer)
+    area = reverse("assessment-area", args=[world.a_stp.pk, "1"])
     client.get(page(world))  # warm the methodology cache
     with CaptureQueriesContext(connection) as small:
         assert client.get(page(world)).status_code == 200
+    with CaptureQueriesContext(connection) as small_area:
+        assert client.get(area).status_code == 200
 
     # a much larger tree: the shipped department sample (87 leaves)
     big = period_services.methodology_register_shipped(
@@ -212,9 +250,13 @@ def test_the_page_issues_the_same_queries_whatever_the_tree_size(client, world):
     LeafScore.objects.bulk_create(LeafScore(assessment=a, node_code=n.code) for n in m.leaves())
     client.get(page(world))
     with CaptureQueriesContext(connection) as large:
-        assert client.get(page(world)).status_code == 200
+        html = client.get(page(world)).content.decode()
+    with CaptureQueriesContext(connection) as large_area:
+        assert client.get(area).status_code == 200
 
+    assert len(leaves_on(html)) > 2  # the big tree's first area really is on the page
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+    assert len(large_area) == len(small_area), [q["sql"] for q in large_area.captured_queries]
 
 
 def test_the_appraisal_queue_and_progress_dashboard_issue_fixed_queries(client, world):
@@ -256,15 +298,32 @@ def test_the_progress_figures_match_the_page_after_saves(client, world):
 
     client.force_login(world.officer)
     client.post(leaf_url(world, "1.2"), {"in_numerator": "8", "in_denominator": "10", "version": 1})
-    client.post(leaf_url(world, "5.1"), {"in_count": "1", "version": 1})
+    saved = client.post(leaf_url(world, "5.1"), {"in_count": "1", "version": 1})
     a = world.a_stp
 
     light = selectors.progress(a)
     full = selectors.assessment_page(world.officer, a, True)
+    one_area = selectors.assessment_page(world.officer, a, True, area="1")
     for key in ("done", "total", "claimed", "evidence_missing"):
-        assert light[key] == full[key], key
-    assert [(x.node.code, x.done, x.claimed) for x in light["areas"]] == [
-        (x.node.code, x.done, x.claimed) for x in full["areas"]
-    ]
-    html = client.get(reverse("assessment-progress", args=[a.pk])).content.decode()
-    assert 'data-role="progress">2/7' in html and 'id="area-progress-5"' in html
+        assert light[key] == full[key] == one_area[key], key
+
+    def per_area(ctx):
+        return [(x.node.code, x.done, x.total, x.claimed, x.evidence_missing) for x in ctx["areas"]]
+
+    assert per_area(light) == per_area(full) == per_area(one_area)
+    # the save answers with the new figures, out of band: no second request to refresh them
+    html = saved.content.decode()
+    assert saved.status_code == 200 and "HX-Trigger" not in saved.headers
+    assert '<div id="progress" hx-swap-oob="true">' in html
+    assert 'data-role="progress">2/7' in html
+    assert 'id="area-progress-5" hx-swap-oob="true"' in html
+
+
+def test_saving_a_leaf_that_is_not_in_the_assessment_answers_404(client, world):
+    from parindex.web.assessments.models import Event
+
+    client.force_login(world.officer)
+    before = Event.objects.count()
+    response = client.post(leaf_url(world, "9.9"), {"in_count": "1", "version": 1})
+    assert response.status_code == 404
+    assert Event.objects.count() == before

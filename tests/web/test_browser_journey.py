@@ -74,6 +74,12 @@ def leaf(page, code):
     return page.locator(f'.leaf[data-code="{code}"]')
 
 
+def open_area(page, code):
+    """Open a closed area of the self-assessment page: its leaves load from the server."""
+    page.locator(f'details[data-area="{code}"] > summary').click()
+    page.wait_for_selector(f'details[data-area="{code}"] .leaf')
+
+
 def test_the_assessment_cycle_in_a_browser(browser, live_server, live_world, tmp_path):
     w = live_world
     print(f"\nẢnh chụp màn hình: {SHOTS}")
@@ -96,6 +102,9 @@ def test_the_assessment_cycle_in_a_browser(browser, live_server, live_world, tmp
     s.shot("can-bo-nhap-lieu-diem-tinh-ngay")
     leaf(page, "1.2").get_by_role("button", name="Lưu").click()
     page.wait_for_selector('.leaf[data-code="1.2"] [data-role=self-points]:has-text("2,00")')
+    # area 2 is closed: opening it loads its leaves
+    assert page.locator('.leaf[data-code="2.1"]').count() == 0
+    open_area(page, "2")
     l21 = leaf(page, "2.1")
     l21.locator("input[name^=in_]").fill("90")
     l21.get_by_role("button", name="Lưu").click()
@@ -149,6 +158,7 @@ def test_the_assessment_cycle_in_a_browser(browser, live_server, live_world, tmp
     page.goto(f"{live_server.url}/assessments/{w.a_stp.pk}/")
     report = tmp_path / "bao-cao-ho-so-quy-IV.pdf"
     report.write_bytes(PDF + b"% quy IV\n")
+    open_area(page, "2")
     leaf(page, "2.1").locator("summary", has_text="Thêm tài liệu kiểm chứng").click()
     leaf(page, "2.1").locator("input[type=file]").set_input_files(str(report))
     leaf(page, "2.1").get_by_role("button", name="Tải lên").click()

@@ -769,11 +769,12 @@ def page_rows() -> list[Row]:
             "assessment", "GET", a_url("assessment"), if_sees(OK), missing=missing_id("assessment")
         ),
         Row(
-            "assessment-progress",
+            "assessment-area",
             "GET",
-            a_url("assessment-progress"),
+            a_url("assessment-area", "2"),
             if_sees(OK),
-            missing=missing_id("assessment-progress"),
+            label="2",
+            missing=missing_id("assessment-area", "2"),
         ),
         Row(
             "assessment-leaf",

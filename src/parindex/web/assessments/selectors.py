@@ -100,6 +100,7 @@ class AreaView:
     done: int = 0
     total: int = 0
     evidence_missing: int = 0
+    loaded: bool = True  # rows filled (the self-assessment page loads other areas on opening)
 
 
 def leaf_view(
@@ -122,28 +123,41 @@ def leaf_view(
     return LeafView(leaf, node, m, fields, evidence, request, editable, refusal)
 
 
-def assessment_page(user: User, assessment: Assessment, editable_for_user: bool) -> dict[str, Any]:
-    """The tree with every leaf's inputs, evidence and requests, and progress per area."""
+def assessment_page(
+    user: User,
+    assessment: Assessment,
+    editable_for_user: bool,
+    *,
+    area: str | None = None,
+) -> dict[str, Any]:
+    """The tree with progress per area and, for every area or only for ``area`` (a top-level
+    code), each leaf's inputs, evidence and requests. The self-assessment page shows one area
+    and loads the others when they are opened: a criteria set of 150 leaves stays light."""
     m = methodology_of(assessment.methodology)
-    leaves = {leaf.node_code: leaf for leaf in assessment.leaves.select_related("updated_by")}
+    leaf_rows = assessment.leaves.select_related("updated_by")
+    links = EvidenceLink.objects.filter(leaf__assessment=assessment)
+    requests_qs = ExplanationRequest.objects.filter(leaf__assessment=assessment)
+    if area is not None:
+        codes = [n.code for n in m.node(area).walk() if n.is_leaf]
+        leaf_rows = leaf_rows.filter(node_code__in=codes)
+        links = links.filter(leaf__node_code__in=codes)
+        requests_qs = requests_qs.filter(leaf__node_code__in=codes)
+    leaves = {leaf.node_code: leaf for leaf in leaf_rows}
     by_leaf: dict[int, list[Evidence]] = defaultdict(list)
-    links = EvidenceLink.objects.filter(leaf__assessment=assessment).select_related(
-        "evidence", "evidence__stored"
-    )
-    for link in links:
+    for link in links.select_related("evidence", "evidence__stored"):
         by_leaf[link.leaf_id].append(link.evidence)
     requests = {
-        r.leaf_id: r
-        for r in ExplanationRequest.objects.filter(leaf__assessment=assessment).prefetch_related(
-            "messages__author", "messages__evidence"
-        )
+        r.leaf_id: r for r in requests_qs.prefetch_related("messages__author", "messages__evidence")
     }
     base_refusal = self_edit_refusal(assessment)
+    figures = progress(assessment) if area is not None else None
+    counted = {a.node.code: a for a in figures["areas"]} if figures else {}
     areas = []
-    for area in m.areas:
-        av = AreaView(area)
-        for node in area.walk():
-            if node is area:
+    for top in m.areas:
+        av = counted.get(top.code) or AreaView(top)
+        av.loaded = area is None or top.code == area
+        for node in top.walk() if av.loaded else ():
+            if node is top:
                 continue
             leaf = leaves.get(node.code) if node.is_leaf else None
             if node.is_leaf and leaf is None:
@@ -155,14 +169,18 @@ def assessment_page(user: User, assessment: Assessment, editable_for_user: bool)
                 lv = leaf_view(
                     leaf, m, by_leaf.get(leaf.pk, []), requests.get(leaf.pk), editable, refusal
                 )
-                _count(av, lv)
+                if figures is None:
+                    _count(av, lv)
             av.rows.append((node, lv))
         if av.total:
             areas.append(av)
+    if figures is not None:
+        return {**figures, "areas": areas, "refusal": base_refusal, "open_area": area}
     return {
         "m": m,
         "areas": areas,
         "refusal": base_refusal,
+        "open_area": area,
         "done": sum(a.done for a in areas),
         "total": sum(a.total for a in areas),
         "claimed": points_text(m, sum((a.claimed for a in areas), Decimal(0))),
@@ -207,17 +225,21 @@ class _Leaf:
 
 
 def progress(assessment: Assessment) -> dict[str, Any]:
-    """The progress figures alone, in two queries: refreshed after every save."""
+    """The progress figures alone, in one query: sent with every save."""
+    from django.db.models import Exists, OuterRef
+
     m = methodology_of(assessment.methodology)
-    rows = assessment.leaves.values_list("pk", "node_code", "self_points")
-    linked = set(
-        EvidenceLink.objects.filter(leaf__assessment=assessment).values_list("leaf_id", flat=True)
-    )
+    rows = assessment.leaves.annotate(
+        has_evidence=Exists(EvidenceLink.objects.filter(leaf=OuterRef("pk")))
+    ).values_list("node_code", "self_points", "reopened", "has_evidence")
     by_area: dict[str, AreaView] = {}
-    for pk, code, points in rows:
+    reopened = []
+    for code, points, is_reopened, has_evidence in rows:
+        if is_reopened:
+            reopened.append(code)
         node = m.node(code)
         area = by_area.setdefault(node.area.code, AreaView(node.area))
-        leaf = _Leaf(points, pk in linked, node)
+        leaf = _Leaf(points, has_evidence, node)
         area.total += 1
         if points is not None:
             area.done += 1
@@ -232,6 +254,7 @@ def progress(assessment: Assessment) -> dict[str, Any]:
         "total": sum(a.total for a in areas),
         "claimed": points_text(m, sum((a.claimed for a in areas), Decimal(0))),
         "evidence_missing": sum(a.evidence_missing for a in areas),
+        "reopened": sorted(reopened),
     }
 
 

@@ -51,13 +51,25 @@ def stale(leaf: LeafScore) -> StaleEdit:
     return StaleEdit(message, current=leaf)
 
 
-def _locked_leaf(leaf_id: int) -> LeafScore:
-    return (
+def _locked_leaf(
+    leaf_id: int | None = None, *, assessment_id: int = 0, code: str = ""
+) -> LeafScore:
+    """The leaf locked for this transaction, by id or by (assessment, node code); 404 when
+    there is none (a page can name a leaf by its code without reading it first)."""
+    rows = (
         LeafScore.objects.select_for_update(of=("self",))
         .select_related("assessment__period", "assessment__methodology", "updated_by")
         .defer("assessment__methodology__text")
-        .get(pk=leaf_id)
     )
+    if leaf_id is not None:
+        return rows.get(pk=leaf_id)
+    leaf = rows.filter(assessment_id=assessment_id, node_code=code).first()
+    if leaf is None:
+        not_found()
+    return leaf
+
+
+SELF_FIELDS = ["self_inputs", "self_points", "self_note", "version", "updated_by", "updated_at"]
 
 
 @transaction.atomic
@@ -69,8 +81,14 @@ def leaf_save_self(
     note: str,
     version: int,
 ) -> LeafScore:
-    """Store the unit's inputs for one leaf and the points the core engine gives them."""
-    leaf = _locked_leaf(leaf.pk)
+    """Store the unit's inputs for one leaf and the points the core engine gives them.
+
+    ``leaf`` may be a row read earlier or just ``LeafScore(assessment=…, node_code=…)``: the
+    row is read again, locked, in this transaction either way."""
+    if leaf.pk is None:
+        leaf = _locked_leaf(assessment_id=leaf.assessment_id, code=leaf.node_code)
+    else:
+        leaf = _locked_leaf(leaf.pk)
     assessment = leaf.assessment
     if not policy.may_edit_self(actor, assessment):
         not_found()
@@ -97,7 +115,7 @@ def leaf_save_self(
     leaf.self_inputs, leaf.self_points, leaf.self_note = texts, scoring.points, note
     leaf.version += 1
     leaf.updated_by = actor
-    leaf.save()
+    leaf.save(update_fields=SELF_FIELDS)
     Event.objects.create(
         assessment=assessment,
         node_code=leaf.node_code,

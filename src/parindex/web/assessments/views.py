@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -35,14 +36,43 @@ def _inputs(request: HttpRequest) -> dict[str, str]:
     return {k[3:]: v for k, v in request.POST.items() if k.startswith("in_")}
 
 
+def _open_area(a: Assessment, wanted: str | None) -> str:
+    """The area the page opens with: the one asked for (``?area=``), else the first."""
+    from parindex.web.periods.services import methodology_of
+
+    codes = [area.code for area in methodology_of(a.methodology).areas]
+    return wanted if wanted in codes else codes[0]
+
+
 @login_required
 @require_safe
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The criteria tree with progress per area; the leaves of one area are on the page, the
+    other areas load when the user opens them (:func:`assessment_area`)."""
     a = _assessment(request, pk)
     editable = policy.may_edit_self(request.user, a)  # type: ignore[arg-type]
-    ctx = selectors.assessment_page(request.user, a, editable)  # type: ignore[arg-type]
+    area = _open_area(a, request.GET.get("area"))
+    ctx = selectors.assessment_page(request.user, a, editable, area=area)  # type: ignore[arg-type]
     ctx.update(a=a, may_submit=policy.may_submit(request.user, a))  # type: ignore[arg-type]
     return render(request, "assessments/detail.html", ctx)
+
+
+@login_required
+@require_safe
+def assessment_area(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """The leaves of one area, loaded when the user opens it on the page (htmx)."""
+    from parindex.web.periods.services import methodology_of
+
+    a = _assessment(request, pk)
+    if code not in {area.code for area in methodology_of(a.methodology).areas}:
+        not_found()
+    editable = policy.may_edit_self(request.user, a)  # type: ignore[arg-type]
+    ctx = selectors.assessment_page(request.user, a, editable, area=code)  # type: ignore[arg-type]
+    area = next((av for av in ctx["areas"] if av.node.code == code), None)
+    if area is None:  # no leaf of this area applies to the unit's type
+        not_found()
+    ctx.update(a=a, area=area)
+    return render(request, "assessments/_area.html", ctx)
 
 
 def _render_leaf(
@@ -83,18 +113,18 @@ def _render_leaf(
 @require_http_methods(["GET", "POST"])
 def leaf(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     a = _assessment(request, pk)
-    row = _leaf(a, code)
     if request.method == "GET":
-        return _render_leaf(request, a, row)
+        return _render_leaf(request, a, _leaf(a, code))
     texts = _inputs(request)
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = -1
     try:
+        # the service reads and locks the row by its code: no read before the transaction
         row = services.leaf_save_self(
             actor=request.user,  # type: ignore[arg-type]
-            leaf=row,
+            leaf=LeafScore(assessment=a, node_code=code),
             inputs=texts,
             note=request.POST.get("note", ""),
             version=version,
@@ -110,26 +140,19 @@ def leaf(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     except ServiceError as exc:
         errors = {exc.field: exc.message} if exc.field else {}
         return _render_leaf(
-            request, a, row, status=400, texts=texts, errors=errors, error=exc.message
+            request, a, _leaf(a, code), status=400, texts=texts, errors=errors, error=exc.message
         )
     row.assessment = a
-    return saved(_render_leaf(request, a, row))
+    return saved(request, a, _render_leaf(request, a, row))
 
 
-def saved(response: HttpResponse) -> HttpResponse:
-    """Tell the page a leaf changed so that its progress figures reload."""
-    response["HX-Trigger"] = "leaf-saved"
-    return response
-
-
-@login_required
-@require_safe
-def progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress figures, refreshed after every save (htmx, out-of-band per area)."""
-    a = _assessment(request, pk)
+def saved(request: HttpRequest, a: Assessment, response: HttpResponse) -> HttpResponse:
+    """A leaf changed: its progress figures (page header and area) come along out of band, so
+    the page needs no second request to refresh them."""
     ctx = selectors.progress(a)
     ctx.update(a=a, oob=True)
-    return render(request, "assessments/_progress.html", ctx)
+    response.write(render_to_string("assessments/_progress.html", ctx, request))
+    return response
 
 
 @login_required
