@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex.core import InputSpec, Methodology, Node, format_vn
@@ -29,10 +30,31 @@ class InputField:
     spec: InputSpec
     value: str
     error: str = ""
+    leaf_slug: str = ""  # the leaf's code as it appears in element ids (1-2 for 1.2)
 
     @property
     def html_name(self) -> str:
         return f"in_{self.spec.name}"
+
+    @property
+    def html_id(self) -> str:
+        return f"in-{self.leaf_slug}-{self.spec.name}"
+
+    @property
+    def choices(self) -> list[tuple[str, str, bool]]:
+        """(value, label, selected) of a choice or yes/no input, labels ready to show."""
+        if self.spec.kind == "boolean":
+            pairs = [("có", _("Có")), ("không", _("Không"))]
+        else:
+            pairs = [
+                (
+                    o.code,
+                    _("%(label)s (%(points)s điểm)")
+                    % {"label": o.label, "points": format_vn(o.points)},
+                )
+                for o in self.spec.options
+            ]
+        return [(code, label, code == self.value) for code, label in pairs]
 
     @property
     def display(self) -> str:
@@ -88,6 +110,14 @@ class LeafView:
         return format_vn(self.node.max)
 
     @property
+    def last_saved(self) -> str:
+        """Who saved the leaf last and when ("stp.canbo, 06:29 26/11/2026"), or empty."""
+        if self.leaf.updated_by_id is None:
+            return ""
+        at = timezone.localtime(self.leaf.updated_at)
+        return f"{self.leaf.updated_by}, {at:%H:%M %d/%m/%Y}"
+
+    @property
     def evidence_missing(self) -> bool:
         return self.node.evidence_required and not self.evidence
 
@@ -116,8 +146,9 @@ def leaf_view(
     node = m.node(leaf.node_code)
     texts = leaf.self_inputs if texts is None else texts
     errors = errors or {}
+    slug = node.code.replace(".", "-")
     fields = [
-        InputField(spec, str(texts.get(spec.name, "")), errors.get(spec.name, ""))
+        InputField(spec, str(texts.get(spec.name, "")), errors.get(spec.name, ""), slug)
         for spec in node.inputs
     ]
     return LeafView(leaf, node, m, fields, evidence, request, editable, refusal)
