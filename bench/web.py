@@ -4,8 +4,9 @@
 Loads a period of 3,300 units × 150 leaves (by default) into its own PostgreSQL database
 (``parindex_bench``), serves the application the way production would (gunicorn, DEBUG off,
 a secret key, ALLOWED_HOSTS, persistent database connections), logs in one officer per client
-and lets 50 concurrent clients each repeat: GET the self-assessment page of its unit, POST a
-leaf save (phase 1), then POST saves only (phase 2); one client alone first gives the service
+and lets 50 concurrent clients each repeat: GET the self-assessment page of its unit (opened on
+the area of the leaf it saves next: the page holds one area, the others load when opened), POST
+that leaf's save (phase 1), then POST saves only (phase 2); one client alone first gives the service
 time without queueing. It reports p50/p95/p99, mean, requests per second and errors for each
 request kind, the CPU split of each window and the CPU per request, then times
 ``period_finalize`` of the whole period (median of a few runs, in a separate process whose peak
@@ -445,6 +446,7 @@ def pick_clients(
                 "assessment": aid,
                 "leaves": len(leaves),
                 "editable": sorted(editable),
+                "areas": Counter(area_of(c) for c in leaves),
             }
         )
     return out
@@ -453,6 +455,11 @@ def pick_clients(
 # --------------------------------------------------------------------------------------------
 # In-process profile of the two requests (query counts, where the time goes)
 # --------------------------------------------------------------------------------------------
+
+
+def area_of(code: str) -> str:
+    """The area (top-level code) of a leaf of the generated methodology: 1 for 1.2.3."""
+    return code.split(".", 1)[0]
 
 
 def inprocess_profile(
@@ -487,11 +494,19 @@ def inprocess_profile(
     forms = len(re.findall(rb'name="version"', r.content))
     options = len(re.findall(rb"<option ", r.content))
 
+    area_url = f"/assessments/{aid}/area/2/"  # opening another area of the page (htmx)
+    c.get(area_url)
+    area_times = []
+    for _ in range(repeat):
+        t, r = timed(lambda: c.get(area_url))
+        area_times.append(t)
+    assert r.status_code == 200, r.status_code
+
     a = policy.visible_assessments(user).get(pk=aid)
     sel_times = []
     ctx: dict[str, Any] = {}
     for _ in range(repeat):
-        t, ctx = timed(lambda: selectors.assessment_page(user, a, True))
+        t, ctx = timed(lambda: selectors.assessment_page(user, a, True, area="1"))
         sel_times.append(t)
     request = RequestFactory().get(url)
     request.user = user
@@ -531,6 +546,7 @@ def inprocess_profile(
         "page_bytes": size,
         "page_leaf_forms": forms,
         "page_option_tags": options,
+        "area_ms": 1000 * statistics.median(area_times),
         "selector_ms": 1000 * statistics.median(sel_times),
         "render_ms": 1000 * statistics.median(render_times),
         "save_ms": 1000 * statistics.median(save_times),
@@ -777,9 +793,11 @@ def run_clients(
 ) -> LoadResult:
     """Log every client in, warm up, then measure ``requests`` iterations in all.
 
-    ``mode`` "mixed": each iteration is GET page + POST save (the issue's workload);
-    "saves": POST save only (one page GET in the warm-up to learn the leaf versions), to see
-    the save's own latency without page renders queued in front of it.
+    ``mode`` "mixed": each iteration is GET page + POST save (the issue's workload): the page
+    opened on the area of the leaf about to be saved (``?area=``; a page holds one area and
+    loads the others when opened), then the save of that leaf with the version the page gave;
+    "saves": POST save only (a page GET of every area in the warm-up to learn the leaf
+    versions), to see the save's own latency without page renders queued in front of it.
     """
     by_code = {s.code: s for s in specs}
     errors: Counter[str] = Counter()
@@ -811,9 +829,11 @@ def run_clients(
         mine: list[Sample] = []
         n = 0
 
-        def get_page(measure: bool) -> bool:
+        def get_page(area: str, measure: bool) -> bool:
+            """The page opened on ``area`` (it holds that area's leaves; the others load
+            when opened): the page a user has in front of them to save one of its leaves."""
             try:
-                status, body, t = http_.request("GET", page)
+                status, body, t = http_.request("GET", f"{page}?area={area}")
             except (OSError, http.client.HTTPException) as exc:
                 error(f"page: {type(exc).__name__}")
                 return False
@@ -822,16 +842,14 @@ def run_clients(
             if status != 200:
                 error(f"page: HTTP {status}")
                 return False
-            if not versions:
-                versions.update((c.decode(), int(v)) for c, v in _VERSIONS.findall(body))
-                if len(versions) != info["leaves"]:
-                    error("page: leaf forms missing")
+            found = {c.decode(): int(v) for c, v in _VERSIONS.findall(body)}
+            versions.update(found)
+            if len(found) != info["areas"][area]:
+                error("page: leaf forms missing")
             return True
 
-        def save(measure: bool) -> None:
-            nonlocal pos, n
-            code = leaves[pos % len(leaves)]
-            pos += 1
+        def save(code: str, measure: bool) -> None:
+            nonlocal n
             n += 1
             form = save_form(by_code[code], versions.get(code, 0), rng, n)
             form["csrfmiddlewaretoken"] = http_.cookies.get("csrftoken", "")
@@ -851,15 +869,20 @@ def run_clients(
                 error(f"save: HTTP {status}" + (" (stale version)" if status == 409 else ""))
 
         def one(measure: bool) -> None:
+            nonlocal pos
             if args.think > 0 and measure:
                 time.sleep(rng.expovariate(1 / args.think))
-            page_first = mode == "mixed" or not versions
-            if page_first and not get_page(measure and mode == "mixed"):
+            code = leaves[pos % len(leaves)]
+            pos += 1
+            if mode == "mixed" and not get_page(area_of(code), measure):
                 return
-            save(measure)
+            save(code, measure)
 
         try:
             http_.login(info["username"])
+            if mode == "saves":  # learn every leaf's version first (not measured)
+                for area in sorted(info["areas"]):
+                    get_page(area, False)
             for _ in range(args.warmup):
                 one(False)
         except Exception as exc:  # a client that cannot start makes the run meaningless
@@ -984,10 +1007,8 @@ def finalize_child(args: argparse.Namespace) -> int:
             gc.collect()
             phases["effective_texts"], texts = timed(lambda: rs.effective_texts(period))
             rss["effective_texts"] = current_rss_mb()
-            phases["compute_period (loads the texts again)"], pairs = timed(
-                lambda: rs.compute_period(period)
-            )
-            rss["compute_period (loads the texts again)"] = current_rss_mb()
+            phases["compute_period"], pairs = timed(lambda: rs.compute_period(period, texts))
+            rss["compute_period"] = current_rss_mb()
             phases["_record × units"], built = timed(
                 lambda: [rs._record(period, a, r, texts[a.pk]) for a, r in pairs]
             )
@@ -1148,7 +1169,8 @@ def run(args: argparse.Namespace) -> int:
         f"page {prof['page_ms']:.0f} ms ({prof['page_queries']} queries, "
         f"{prof['page_bytes'] / 1000:,.0f} kB, {prof['page_leaf_forms']} leaf forms, "
         f"{prof['page_option_tags']:,} <option> tags; selector {prof['selector_ms']:.0f} ms, "
-        f"template {prof['render_ms']:.0f} ms); save {prof['save_ms']:.0f} ms "
+        f"template {prof['render_ms']:.0f} ms); opening another area "
+        f"{prof['area_ms']:.0f} ms; save {prof['save_ms']:.0f} ms "
         f"({prof['save_queries']} queries)"
     )
     if prof["save_status"] != 200:
@@ -1175,7 +1197,8 @@ def run(args: argparse.Namespace) -> int:
             f"load: {args.clients} clients (threads, http.client, "
             f"{f'think time {args.think:g} s' if args.think else 'no think time'}), each logged "
             f"in, {args.warmup} warm-up iterations, then {args.requests:,} measured iterations "
-            f"in all; phase 1: GET page + POST save; phase 2: POST save only; before them, "
+            f"in all; phase 1: GET page (opened on the area of the leaf saved next) + POST save; "
+            f"phase 2: POST save only; before them, "
             f"{args.solo} iterations of phase 1 by one client alone (no queueing) …"
         )
         if args.solo:

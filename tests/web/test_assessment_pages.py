@@ -317,6 +317,7 @@ def test_the_progress_figures_match_the_page_after_saves(client, world):
     assert '<div id="progress" hx-swap-oob="true">' in html
     assert 'data-role="progress">2/7' in html
     assert 'id="area-progress-5" hx-swap-oob="true"' in html
+    assert 'id="area-progress-1"' not in html  # the other areas' figures did not move
 
 
 def test_saving_a_leaf_that_is_not_in_the_assessment_answers_404(client, world):

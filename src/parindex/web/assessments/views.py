@@ -143,14 +143,17 @@ def leaf(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             request, a, _leaf(a, code), status=400, texts=texts, errors=errors, error=exc.message
         )
     row.assessment = a
-    return saved(request, a, _render_leaf(request, a, row))
+    return saved(request, a, row, _render_leaf(request, a, row))
 
 
-def saved(request: HttpRequest, a: Assessment, response: HttpResponse) -> HttpResponse:
-    """A leaf changed: its progress figures (page header and area) come along out of band, so
-    the page needs no second request to refresh them."""
+def saved(
+    request: HttpRequest, a: Assessment, leaf: LeafScore, response: HttpResponse
+) -> HttpResponse:
+    """A leaf changed: the progress figures of the page header and of the leaf's area (the
+    others did not move) come along out of band: no second request to refresh them."""
     ctx = selectors.progress(a)
-    ctx.update(a=a, oob=True)
+    area = ctx["m"].node(leaf.node_code).area.code
+    ctx.update(a=a, oob=True, areas=[x for x in ctx["areas"] if x.node.code == area])
     response.write(render_to_string("assessments/_progress.html", ctx, request))
     return response
 

@@ -100,7 +100,7 @@ def evidence_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             raise ServiceError(_("Không rõ loại tài liệu kiểm chứng."))
     except ServiceError as exc:
         return assessment_views._render_leaf(request, a, leaf, status=400, error=exc.message)
-    return assessment_views.saved(request, a, assessment_views._render_leaf(request, a, leaf))
+    return assessment_views.saved(request, a, leaf, assessment_views._render_leaf(request, a, leaf))
 
 
 def _int(text: str | None) -> int:
