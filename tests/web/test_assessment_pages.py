@@ -328,3 +328,20 @@ def test_saving_a_leaf_that_is_not_in_the_assessment_answers_404(client, world):
     response = client.post(leaf_url(world, "9.9"), {"in_count": "1", "version": 1})
     assert response.status_code == 404
     assert Event.objects.count() == before
+
+
+def test_each_explanation_request_links_to_its_leaf_on_the_page(client, world):
+    from parindex.web.appraisal import services as appraisal
+
+    from .test_cycle_services import submit_all
+
+    submit_all(world)
+    appraisal.explanation_request(
+        actor=world.appraiser, leaf=world.leaf("2.1"), question="Đề nghị gửi báo cáo quý IV"
+    )
+    client.force_login(world.officer)
+    inbox = client.get(reverse("explanation-inbox", args=[world.a_stp.pk])).content.decode()
+
+    link = f"{page(world)}?area=2#leaf-2-1"
+    assert f'href="{link}" data-role="open-leaf"' in inbox
+    assert "2.1" in leaves_on(client.get(link).content.decode())

@@ -175,11 +175,13 @@ def inbox(request: HttpRequest, pk: int) -> HttpResponse:
     requests = services.requests_for_unit(request.user, a)  # type: ignore[arg-type]
     m = methodology_of(a.methodology)
     titles = {r.pk: m.node(r.leaf.node_code).title for r in requests}
+    areas = {r.pk: m.node(r.leaf.node_code).area.code for r in requests}  # to open the leaf
     evidence = list(Evidence.objects.filter(assessment=a))
     ctx = {
         "a": a,
         "requests": requests,
         "titles": titles,
+        "areas": areas,
         "evidence": evidence,
         "may_answer": assessment_policy.is_own_unit(request.user, a),
     }  # type: ignore[arg-type]
