@@ -345,3 +345,25 @@ def test_each_explanation_request_links_to_its_leaf_on_the_page(client, world):
     link = f"{page(world)}?area=2#leaf-2-1"
     assert f'href="{link}" data-role="open-leaf"' in inbox
     assert "2.1" in leaves_on(client.get(link).content.decode())
+
+
+def test_the_appraisal_page_opens_on_the_appraisers_area_and_loads_the_others(client, world):
+    from .test_cycle_services import submit_all
+
+    submit_all(world)
+    url = reverse("appraisal-page", args=[world.a_stp.pk])
+
+    # the area-2 appraiser lands on area 2, with its forms; area 1 loads without them
+    client.force_login(world.area_appraiser)
+    html = client.get(url).content.decode()
+    assert leaves_on(html) == ["2.1", "2.2"] and "Lưu điểm thẩm định" in html
+    area_1 = reverse("appraisal-area", args=[world.a_stp.pk, "1"])
+    assert f'data-area="1" hx-get="{area_1}" hx-trigger="toggle once"' in html
+    other = client.get(area_1).content.decode()
+    assert leaves_on(other) == ["1.1", "1.2"] and "Lưu điểm thẩm định" not in other
+    assert client.get(reverse("appraisal-area", args=[world.a_stp.pk, "7"])).status_code == 404
+
+    # an appraiser of every area starts at the first; ?area= opens another
+    client.force_login(world.appraiser)
+    assert leaves_on(client.get(url).content.decode()) == ["1.1", "1.2"]
+    assert leaves_on(client.get(url + "?area=5").content.decode()) == ["5.1"]

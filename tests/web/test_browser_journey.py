@@ -143,6 +143,7 @@ def test_the_assessment_cycle_in_a_browser(browser, live_server, live_world, tmp
     page = s.login("thamdinh")
     page.goto(f"{live_server.url}/appraisal/")
     page.get_by_role("link", name="Sở Tư pháp").click()
+    open_area(page, "2")
     l21 = leaf(page, "2.1")
     l21.locator("input[name^=in_]").first.fill("50")
     l21.locator("[name=remark]").first.fill("Hệ thống một cửa ghi nhận 50 % hồ sơ đúng hạn")
@@ -155,10 +156,11 @@ def test_the_assessment_cycle_in_a_browser(browser, live_server, live_world, tmp
 
     # 4. the unit adds new evidence and answers in the thread
     page = s.login("stp.canbo")
-    page.goto(f"{live_server.url}/assessments/{w.a_stp.pk}/")
+    page.goto(f"{live_server.url}/appraisal/{w.a_stp.pk}/explanations/")
+    page.get_by_role("link", name="Mở tiêu chí này trên trang tự đánh giá").click()
+    page.wait_for_selector('details[data-area="2"][open] .leaf[data-code="2.1"]')
     report = tmp_path / "bao-cao-ho-so-quy-IV.pdf"
     report.write_bytes(PDF + b"% quy IV\n")
-    open_area(page, "2")
     leaf(page, "2.1").locator("summary", has_text="Thêm tài liệu kiểm chứng").click()
     leaf(page, "2.1").locator("input[type=file]").set_input_files(str(report))
     leaf(page, "2.1").get_by_role("button", name="Tải lên").click()
@@ -175,6 +177,7 @@ def test_the_assessment_cycle_in_a_browser(browser, live_server, live_world, tmp
     # 5. the appraiser decides
     page = s.login("thamdinh")
     page.goto(f"{live_server.url}/appraisal/{w.a_stp.pk}/")
+    open_area(page, "2")
     decide = leaf(page, "2.1").locator("form", has=page.locator("[value=keep]"))
     decide.locator("input[name^=in_]").fill("80")
     decide.locator("[name=remark]").fill("Chấp nhận giải trình, báo cáo quý IV hợp lệ")

@@ -895,6 +895,16 @@ def page_rows() -> list[Row]:
             ),
             missing=missing_id("appraisal-page"),
         ),
+        Row(
+            "appraisal-area",
+            "GET",
+            a_url("appraisal-area", "2"),
+            lambda p, u, st: (
+                OK if sees_assessment(p, u, st) and p.role in ("admin", "appraiser") else None
+            ),
+            label="2",
+            missing=missing_id("appraisal-area", "2"),
+        ),
         *[
             Row(
                 "appraisal-leaf",

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from parindex.web.assessments import policy as assessment_policy
 from parindex.web.assessments import selectors
 from parindex.web.assessments.models import Assessment, LeafScore
-from parindex.web.assessments.views import _assessment, _inputs, _leaf
+from parindex.web.assessments.views import _area_code, _assessment, _inputs, _leaf, _open_area
 from parindex.web.common import ServiceError, StaleEdit, not_found
 from parindex.web.evidence.models import Evidence
 from parindex.web.periods.services import methodology_of
@@ -42,16 +42,37 @@ def _appraisal_assessment(request: HttpRequest, pk: int) -> Assessment:
     return a
 
 
+def _appraisal_ctx(request: HttpRequest, a: Assessment, area: str) -> dict[str, object]:
+    ctx = selectors.assessment_page(request.user, a, editable_for_user=False, area=area)  # type: ignore[arg-type]
+    assigned = policy.assigned_areas(request.user, a)  # type: ignore[arg-type]
+    for av in ctx["areas"]:
+        av.appraisable = a.submitted and (assigned is None or av.node.code in assigned)
+    ctx["a"] = a
+    return ctx
+
+
 @login_required
 @require_safe
 def appraise_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A unit's appraisal page: one area's leaves (asked for, else the appraiser's first
+    assigned area); the other areas load when opened (:func:`appraise_area`)."""
     a = _appraisal_assessment(request, pk)
-    ctx = selectors.assessment_page(request.user, a, editable_for_user=False)  # type: ignore[arg-type]
-    areas = policy.assigned_areas(request.user, a)  # type: ignore[arg-type]
-    for area in ctx["areas"]:
-        area.appraisable = a.submitted and (areas is None or area.node.code in areas)
-    ctx["a"] = a
-    return render(request, "appraisal/page.html", ctx)
+    assigned = policy.assigned_areas(request.user, a)  # type: ignore[arg-type]
+    area = _open_area(a, request.GET.get("area"), assigned)
+    return render(request, "appraisal/page.html", _appraisal_ctx(request, a, area))
+
+
+@login_required
+@require_safe
+def appraise_area(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """The leaves of one area of the appraisal page, loaded when it is opened (htmx)."""
+    a = _appraisal_assessment(request, pk)
+    ctx = _appraisal_ctx(request, a, _area_code(a, code))
+    area = next((av for av in ctx["areas"] if av.node.code == code), None)  # type: ignore[attr-defined]
+    if area is None:  # no leaf of this area applies to the unit's type
+        not_found()
+    ctx["area"] = area
+    return render(request, "appraisal/_area.html", ctx)
 
 
 def _render(

@@ -36,12 +36,24 @@ def _inputs(request: HttpRequest) -> dict[str, str]:
     return {k[3:]: v for k, v in request.POST.items() if k.startswith("in_")}
 
 
-def _open_area(a: Assessment, wanted: str | None) -> str:
-    """The area the page opens with: the one asked for (``?area=``), else the first."""
+def _open_area(a: Assessment, wanted: str | None, preferred: set[str] | None = None) -> str:
+    """The area a page opens with: the one asked for (``?area=``), else the first of the
+    ``preferred`` ones (an appraiser's assigned areas), else the first."""
     from parindex.web.periods.services import methodology_of
 
     codes = [area.code for area in methodology_of(a.methodology).areas]
-    return wanted if wanted in codes else codes[0]
+    if wanted in codes:
+        return wanted
+    return next((c for c in codes if preferred and c in preferred), codes[0])
+
+
+def _area_code(a: Assessment, code: str) -> str:
+    """``code`` if it is an area of the assessment's criteria set, else 404."""
+    from parindex.web.periods.services import methodology_of
+
+    if code not in {area.code for area in methodology_of(a.methodology).areas}:
+        not_found()
+    return code
 
 
 @login_required
@@ -61,13 +73,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def assessment_area(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """The leaves of one area, loaded when the user opens it on the page (htmx)."""
-    from parindex.web.periods.services import methodology_of
-
     a = _assessment(request, pk)
-    if code not in {area.code for area in methodology_of(a.methodology).areas}:
-        not_found()
     editable = policy.may_edit_self(request.user, a)  # type: ignore[arg-type]
-    ctx = selectors.assessment_page(request.user, a, editable, area=code)  # type: ignore[arg-type]
+    ctx = selectors.assessment_page(request.user, a, editable, area=_area_code(a, code))  # type: ignore[arg-type]
     area = next((av for av in ctx["areas"] if av.node.code == code), None)
     if area is None:  # no leaf of this area applies to the unit's type
         not_found()
