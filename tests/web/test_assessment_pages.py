@@ -367,3 +367,14 @@ def test_the_appraisal_page_opens_on_the_appraisers_area_and_loads_the_others(cl
     client.force_login(world.appraiser)
     assert leaves_on(client.get(url).content.decode()) == ["1.1", "1.2"]
     assert leaves_on(client.get(url + "?area=5").content.decode()) == ["5.1"]
+
+
+def test_an_area_with_no_leaf_for_the_unit_is_never_the_open_one(client, world):
+    # leaf rows exist only where a leaf applies to the unit's type: area 1 does not, here
+    world.a_stp.leaves.filter(node_code__startswith="1.").delete()
+    client.force_login(world.officer)
+
+    html = client.get(page(world)).content.decode()
+    assert leaves_on(html) == ["2.1", "2.2"] and 'data-area="1"' not in html
+    assert leaves_on(client.get(page(world) + "?area=1").content.decode()) == ["2.1", "2.2"]
+    assert client.get(reverse("assessment-area", args=[world.a_stp.pk, "1"])).status_code == 404

@@ -68,10 +68,9 @@ def appraise_area(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """The leaves of one area of the appraisal page, loaded when it is opened (htmx)."""
     a = _appraisal_assessment(request, pk)
     ctx = _appraisal_ctx(request, a, _area_code(a, code))
-    area = next((av for av in ctx["areas"] if av.node.code == code), None)  # type: ignore[attr-defined]
-    if area is None:  # no leaf of this area applies to the unit's type
+    if ctx["open_area"] != code:  # no leaf of this area applies to the unit's type
         not_found()
-    ctx["area"] = area
+    ctx["area"] = next(av for av in ctx["areas"] if av.node.code == code)  # type: ignore[attr-defined]
     return render(request, "appraisal/_area.html", ctx)
 
 

@@ -163,13 +163,20 @@ def assessment_page(
 ) -> dict[str, Any]:
     """The tree with progress per area and, for every area or only for ``area`` (a top-level
     code), each leaf's inputs, evidence and requests. The self-assessment page shows one area
-    and loads the others when they are opened: a criteria set of 150 leaves stays light."""
+    and loads the others when they are opened: a criteria set of 150 leaves stays light. When
+    no leaf of ``area`` applies to the unit, the first area that has leaves is shown instead
+    (``open_area`` in the result says which)."""
     m = methodology_of(assessment.methodology)
+    figures = progress(assessment) if area is not None else None
+    counted = {a.node.code: a for a in figures["areas"]} if figures else {}
+    if figures is not None and area not in counted:
+        # no leaf of that area applies to this unit's type: the first area that has some
+        area = next(iter(counted), "")
     leaf_rows = assessment.leaves.select_related("updated_by")
     links = EvidenceLink.objects.filter(leaf__assessment=assessment)
     requests_qs = ExplanationRequest.objects.filter(leaf__assessment=assessment)
     if area is not None:
-        codes = [n.code for n in m.node(area).walk() if n.is_leaf]
+        codes = [n.code for n in m.node(area).walk() if n.is_leaf] if area else []
         leaf_rows = leaf_rows.filter(node_code__in=codes)
         links = links.filter(leaf__node_code__in=codes)
         requests_qs = requests_qs.filter(leaf__node_code__in=codes)
@@ -181,8 +188,6 @@ def assessment_page(
         r.leaf_id: r for r in requests_qs.prefetch_related("messages__author", "messages__evidence")
     }
     base_refusal = self_edit_refusal(assessment)
-    figures = progress(assessment) if area is not None else None
-    counted = {a.node.code: a for a in figures["areas"]} if figures else {}
     areas = []
     for top in m.areas:
         av = counted.get(top.code) or AreaView(top)

@@ -76,9 +76,9 @@ def assessment_area(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     a = _assessment(request, pk)
     editable = policy.may_edit_self(request.user, a)  # type: ignore[arg-type]
     ctx = selectors.assessment_page(request.user, a, editable, area=_area_code(a, code))  # type: ignore[arg-type]
-    area = next((av for av in ctx["areas"] if av.node.code == code), None)
-    if area is None:  # no leaf of this area applies to the unit's type
+    if ctx["open_area"] != code:  # no leaf of this area applies to the unit's type
         not_found()
+    area = next(av for av in ctx["areas"] if av.node.code == code)
     ctx.update(a=a, area=area)
     return render(request, "assessments/_area.html", ctx)
 
