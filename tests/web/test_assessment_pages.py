@@ -294,14 +294,14 @@ def test_the_appraisal_queue_and_progress_dashboard_issue_fixed_queries(client, 
 
 
 def test_the_progress_figures_match_the_page_after_saves(client, world):
-    from parindex.web.assessments import selectors
+    from parindex.web.assessments import progress, selectors
 
     client.force_login(world.officer)
     client.post(leaf_url(world, "1.2"), {"in_numerator": "8", "in_denominator": "10", "version": 1})
     saved = client.post(leaf_url(world, "5.1"), {"in_count": "1", "version": 1})
     a = world.a_stp
 
-    light = selectors.progress(a)
+    light = progress.progress(a)
     full = selectors.assessment_page(world.officer, a, True)
     one_area = selectors.assessment_page(world.officer, a, True, area="1")
     for key in ("done", "total", "claimed", "evidence_missing"):

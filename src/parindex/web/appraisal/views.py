@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from parindex.web.assessments import policy as assessment_policy
-from parindex.web.assessments import selectors
+from parindex.web.assessments import progress, selectors
 from parindex.web.assessments.models import Assessment, LeafScore
 from parindex.web.assessments.views import _area_code, _assessment, _inputs, _leaf, _open_area
 from parindex.web.common import ServiceError, StaleEdit, not_found
@@ -28,7 +28,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not policy.may_use_queue(request.user):  # type: ignore[arg-type]
         not_found()
     rows = (
-        selectors.with_progress(assessment_policy.visible_assessments(request.user))  # type: ignore[arg-type]
+        progress.with_progress(assessment_policy.visible_assessments(request.user))  # type: ignore[arg-type]
         .filter(period__state__in=["open", "appraisal", "explanation"])
         .order_by("period__year", "unit__group__code", "unit__code")
     )

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,11 +17,8 @@ from parindex.web.evidence.models import Evidence, EvidenceLink
 from parindex.web.periods.services import methodology_of
 
 from .models import Assessment, LeafScore
+from .progress import AreaView, points_text, progress
 from .services import self_edit_refusal
-
-
-def points_text(m: Methodology, value: Decimal | None) -> str:
-    return "—" if value is None else format_vn(value, m.rounding.points)
 
 
 @dataclass
@@ -120,17 +116,6 @@ class LeafView:
     @property
     def evidence_missing(self) -> bool:
         return self.node.evidence_required and not self.evidence
-
-
-@dataclass
-class AreaView:
-    node: Node
-    rows: list[tuple[Node, LeafView | None]] = field(default_factory=list)
-    claimed: Decimal = Decimal(0)
-    done: int = 0
-    total: int = 0
-    evidence_missing: int = 0
-    loaded: bool = True  # rows filled (the self-assessment page loads other areas on opening)
 
 
 def leaf_view(
@@ -245,76 +230,3 @@ def leaf_evidence(leaf: LeafScore) -> list[Evidence]:
 
 def leaf_request(leaf: LeafScore) -> ExplanationRequest | None:
     return ExplanationRequest.objects.filter(leaf=leaf).first()
-
-
-@dataclass
-class _Leaf:
-    """What the progress figures need of a leaf (no forms, no evidence objects)."""
-
-    self_points: Decimal | None
-    has_evidence: bool
-    node: Node
-
-    @property
-    def evidence_missing(self) -> bool:
-        return self.node.evidence_required and not self.has_evidence
-
-
-def progress(assessment: Assessment) -> dict[str, Any]:
-    """The progress figures alone, in one query: sent with every save."""
-    from django.db.models import Exists, OuterRef
-
-    m = methodology_of(assessment.methodology)
-    rows = assessment.leaves.annotate(
-        has_evidence=Exists(EvidenceLink.objects.filter(leaf=OuterRef("pk")))
-    ).values_list("node_code", "self_points", "reopened", "has_evidence")
-    by_area: dict[str, AreaView] = {}
-    reopened = []
-    for code, points, is_reopened, has_evidence in rows:
-        if is_reopened:
-            reopened.append(code)
-        node = m.node(code)
-        area = by_area.setdefault(node.area.code, AreaView(node.area))
-        leaf = _Leaf(points, has_evidence, node)
-        area.total += 1
-        if points is not None:
-            area.done += 1
-            area.claimed += points
-        if leaf.evidence_missing:
-            area.evidence_missing += 1
-    areas = [by_area[a.code] for a in m.areas if a.code in by_area]
-    return {
-        "m": m,
-        "areas": areas,
-        "done": sum(a.done for a in areas),
-        "total": sum(a.total for a in areas),
-        "claimed": points_text(m, sum((a.claimed for a in areas), Decimal(0))),
-        "evidence_missing": sum(a.evidence_missing for a in areas),
-        "reopened": sorted(reopened),
-    }
-
-
-def with_progress(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
-    """Annotate each assessment with its counts in the same query (no query per row):
-    ``n_leaves``, ``n_done`` (self-scored), ``n_appraised``, ``n_open`` (explanation requests
-    waiting for the unit) and ``n_answered`` (waiting for the appraiser's decision)."""
-    from django.db.models import Count, Q
-
-    from parindex.web.appraisal.models import RequestState
-
-    from .models import AppraisalStatus
-
-    def requests(state: str) -> Count:
-        return Count(
-            "leaves__explanation", filter=Q(leaves__explanation__state=state), distinct=True
-        )
-
-    return assessments.annotate(
-        n_leaves=Count("leaves", distinct=True),
-        n_done=Count("leaves", filter=Q(leaves__self_points__isnull=False), distinct=True),
-        n_appraised=Count(
-            "leaves", filter=~Q(leaves__appraisal_status=AppraisalStatus.PENDING), distinct=True
-        ),
-        n_open=requests(RequestState.OPEN),
-        n_answered=requests(RequestState.ANSWERED),
-    )

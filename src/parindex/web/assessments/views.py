@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from parindex.web.common import ServiceError, StaleEdit, not_found
 
-from . import policy, selectors, services
+from . import policy, progress, selectors, services
 from .models import Assessment, Event, LeafScore
 from .scoring import clean_inputs, score_texts
 
@@ -159,7 +159,7 @@ def saved(
 ) -> HttpResponse:
     """A leaf changed: the progress figures of the page header and of the leaf's area (the
     others did not move) come along out of band: no second request to refresh them."""
-    ctx = selectors.progress(a)
+    ctx = progress.progress(a)
     area = ctx["m"].node(leaf.node_code).area.code
     ctx.update(a=a, oob=True, areas=[x for x in ctx["areas"] if x.node.code == area])
     response.write(render_to_string("assessments/_progress.html", ctx, request))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from parindex.web.assessments import selectors
+from parindex.web.assessments import progress
 from parindex.web.assessments.models import Assessment, LeafScore
 from parindex.web.common import ServiceError, not_found
 from parindex.web.units.models import UnitGroup
@@ -38,7 +38,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Who has submitted, what is appraised, which explanations wait — one query for all."""
     period = _period(request, pk)
     rows = (
-        selectors.with_progress(Assessment.objects.filter(period=period))
+        progress.with_progress(Assessment.objects.filter(period=period))
         .select_related("unit", "unit__group")
         .order_by("unit__group__code", "unit__code")
     )
