@@ -378,3 +378,28 @@ def test_an_area_with_no_leaf_for_the_unit_is_never_the_open_one(client, world):
     assert leaves_on(html) == ["2.1", "2.2"] and 'data-area="1"' not in html
     assert leaves_on(client.get(page(world) + "?area=1").content.decode()) == ["2.1", "2.2"]
     assert client.get(reverse("assessment-area", args=[world.a_stp.pk, "1"])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("kind", "bounds", "english"),
+    [
+        ("percent", {"min": "0", "max": "100"}, "percentage from 0 to 100"),
+        ("integer", {"min": "0"}, "whole number ≥ 0"),
+        ("number", {"max": "2.5", "step": "0.25"}, "number ≤ 2,5, step 0,25"),
+        ("number", {}, "number"),
+    ],
+)
+def test_the_allowed_values_of_an_input_are_shown_in_the_users_language(kind, bounds, english):
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from parindex.core import InputSpec
+    from parindex.web.assessments.selectors import InputField
+
+    spec = InputSpec("x", "X", kind, **{k: Decimal(v) for k, v in bounds.items()})
+    field = InputField(spec, "")
+    with translation.override("vi"):
+        assert field.allowed == spec.describe_allowed()  # the core's wording, in Vietnamese
+    with translation.override("en"):
+        assert field.allowed == english

@@ -37,6 +37,29 @@ class InputField:
         return f"in-{self.leaf_slug}-{self.spec.name}"
 
     @property
+    def allowed(self) -> str:
+        """The values a number input accepts, in the user's language (the core's
+        ``describe_allowed`` is for Vietnamese files and messages)."""
+        spec = self.spec
+        kinds = {"integer": _("số nguyên"), "number": _("số"), "percent": _("tỷ lệ %")}
+        if spec.kind not in kinds:
+            return spec.describe_allowed()
+        text = kinds[spec.kind]
+        if spec.min is not None and spec.max is not None:
+            text = _("%(kind)s từ %(min)s đến %(max)s") % {
+                "kind": text,
+                "min": format_vn(spec.min),
+                "max": format_vn(spec.max),
+            }
+        elif spec.min is not None:
+            text = f"{text} ≥ {format_vn(spec.min)}"
+        elif spec.max is not None:
+            text = f"{text} ≤ {format_vn(spec.max)}"
+        if spec.step is not None:
+            text = _("%(text)s, bước %(step)s") % {"text": text, "step": format_vn(spec.step)}
+        return text
+
+    @property
     def choices(self) -> list[tuple[str, str, bool]]:
         """(value, label, selected) of a choice or yes/no input, labels ready to show."""
         if self.spec.kind == "boolean":
