@@ -32,6 +32,7 @@ class AreaView:
     done: int = 0
     total: int = 0
     evidence_missing: int = 0
+    appraised: int = 0  # leaves the appraisers have accepted or re-scored
     loaded: bool = True  # rows filled (the self-assessment page loads other areas on opening)
 
 
@@ -53,10 +54,10 @@ def progress(assessment: Assessment) -> dict[str, Any]:
     m = methodology_of(assessment.methodology)
     rows = assessment.leaves.annotate(
         has_evidence=Exists(EvidenceLink.objects.filter(leaf=OuterRef("pk")))
-    ).values_list("node_code", "self_points", "reopened", "has_evidence")
+    ).values_list("node_code", "self_points", "reopened", "has_evidence", "appraisal_status")
     by_area: dict[str, AreaView] = {}
     reopened = []
-    for code, points, is_reopened, has_evidence in rows:
+    for code, points, is_reopened, has_evidence, status in rows:
         if is_reopened:
             reopened.append(code)
         node = m.node(code)
@@ -68,6 +69,8 @@ def progress(assessment: Assessment) -> dict[str, Any]:
             area.claimed += points
         if leaf.evidence_missing:
             area.evidence_missing += 1
+        if status != AppraisalStatus.PENDING:
+            area.appraised += 1
     areas = [by_area[a.code] for a in m.areas if a.code in by_area]
     return {
         "m": m,

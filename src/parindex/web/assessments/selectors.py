@@ -17,7 +17,7 @@ from parindex.web.evidence.models import Evidence, EvidenceLink
 from parindex.web.periods.services import methodology_of
 
 from .models import Assessment, LeafScore
-from .progress import AreaView, points_text, progress
+from .progress import points_text, progress
 from .services import self_edit_refusal
 
 
@@ -163,45 +163,38 @@ def leaf_view(
 
 
 def assessment_page(
-    user: User,
-    assessment: Assessment,
-    editable_for_user: bool,
-    *,
-    area: str | None = None,
+    user: User, assessment: Assessment, editable_for_user: bool, *, area: str
 ) -> dict[str, Any]:
-    """The tree with progress per area and, for every area or only for ``area`` (a top-level
-    code), each leaf's inputs, evidence and requests. The self-assessment page shows one area
-    and loads the others when they are opened: a criteria set of 150 leaves stays light. When
-    no leaf of ``area`` applies to the unit, the first area that has leaves is shown instead
+    """The tree with the progress figures of every area and, for ``area`` (a top-level code),
+    each leaf's inputs, evidence and requests: a page shows one area and loads the others
+    when they are opened, so a criteria set of 150 leaves stays light. When no leaf of
+    ``area`` applies to the unit, the first area that has leaves is shown instead
     (``open_area`` in the result says which)."""
     m = methodology_of(assessment.methodology)
-    figures = progress(assessment) if area is not None else None
-    counted = {a.node.code: a for a in figures["areas"]} if figures else {}
-    if figures is not None and area not in counted:
-        # no leaf of that area applies to this unit's type: the first area that has some
+    figures = progress(assessment)
+    counted = {a.node.code: a for a in figures["areas"]}
+    if area not in counted:  # no leaf of that area applies to this unit's type
         area = next(iter(counted), "")
-    leaf_rows = assessment.leaves.select_related("updated_by")
-    links = EvidenceLink.objects.filter(leaf__assessment=assessment)
-    requests_qs = ExplanationRequest.objects.filter(leaf__assessment=assessment)
-    if area is not None:
-        codes = [n.code for n in m.node(area).walk() if n.is_leaf] if area else []
-        leaf_rows = leaf_rows.filter(node_code__in=codes)
-        links = links.filter(leaf__node_code__in=codes)
-        requests_qs = requests_qs.filter(leaf__node_code__in=codes)
-    leaves = {leaf.node_code: leaf for leaf in leaf_rows}
+    codes = [n.code for n in m.node(area).walk() if n.is_leaf] if area else []
+    leaves = {
+        leaf.node_code: leaf
+        for leaf in assessment.leaves.select_related("updated_by").filter(node_code__in=codes)
+    }
     by_leaf: dict[int, list[Evidence]] = defaultdict(list)
+    links = EvidenceLink.objects.filter(leaf__assessment=assessment, leaf__node_code__in=codes)
     for link in links.select_related("evidence", "evidence__stored"):
         by_leaf[link.leaf_id].append(link.evidence)
     requests = {
-        r.leaf_id: r for r in requests_qs.prefetch_related("messages__author", "messages__evidence")
+        r.leaf_id: r
+        for r in ExplanationRequest.objects.filter(
+            leaf__assessment=assessment, leaf__node_code__in=codes
+        ).prefetch_related("messages__author", "messages__evidence")
     }
     base_refusal = self_edit_refusal(assessment)
-    areas = []
-    for top in m.areas:
-        av = counted.get(top.code) or AreaView(top)
-        av.loaded = area is None or top.code == area
-        for node in top.walk() if av.loaded else ():
-            if node is top:
+    for av in figures["areas"]:
+        av.loaded = av.node.code == area
+        for node in av.node.walk() if av.loaded else ():
+            if node is av.node:
                 continue
             leaf = leaves.get(node.code) if node.is_leaf else None
             if node.is_leaf and leaf is None:
@@ -213,35 +206,8 @@ def assessment_page(
                 lv = leaf_view(
                     leaf, m, by_leaf.get(leaf.pk, []), requests.get(leaf.pk), editable, refusal
                 )
-                if figures is None:
-                    _count(av, lv)
             av.rows.append((node, lv))
-        if av.total:
-            areas.append(av)
-    if figures is not None:
-        return {**figures, "areas": areas, "refusal": base_refusal, "open_area": area}
-    return {
-        "m": m,
-        "areas": areas,
-        "refusal": base_refusal,
-        "open_area": area,
-        "done": sum(a.done for a in areas),
-        "total": sum(a.total for a in areas),
-        "claimed": points_text(m, sum((a.claimed for a in areas), Decimal(0))),
-        "evidence_missing": sum(a.evidence_missing for a in areas),
-        "reopened": [
-            lv.leaf.node_code for a in areas for _, lv in a.rows if lv and lv.leaf.reopened
-        ],
-    }
-
-
-def _count(av: AreaView, lv: LeafView) -> None:
-    av.total += 1
-    if lv.leaf.self_points is not None:
-        av.done += 1
-        av.claimed += lv.leaf.self_points  # penalty points are negative
-    if lv.evidence_missing:
-        av.evidence_missing += 1
+    return {**figures, "refusal": base_refusal, "open_area": area}
 
 
 def leaf_evidence(leaf: LeafScore) -> list[Evidence]:
