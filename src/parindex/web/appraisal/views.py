@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from parindex.web.assessments import policy as assessment_policy
 from parindex.web.assessments import progress, selectors
 from parindex.web.assessments.models import Assessment, LeafScore
-from parindex.web.assessments.views import _area_code, _assessment, _inputs, _leaf, _open_area
+from parindex.web.assessments.views import _assessment, _inputs, _leaf, _open_area
 from parindex.web.common import ServiceError, StaleEdit, not_found
 from parindex.web.evidence.models import Evidence
 from parindex.web.periods.services import methodology_of
@@ -67,8 +67,8 @@ def appraise_page(request: HttpRequest, pk: int) -> HttpResponse:
 def appraise_area(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """The leaves of one area of the appraisal page, loaded when it is opened (htmx)."""
     a = _appraisal_assessment(request, pk)
-    ctx = _appraisal_ctx(request, a, _area_code(a, code))
-    if ctx["open_area"] != code:  # no leaf of this area applies to the unit's type
+    ctx = _appraisal_ctx(request, a, code)
+    if ctx["open_area"] != code:  # not an area, or none of its leaves applies to the unit
         not_found()
     ctx["area"] = next(av for av in ctx["areas"] if av.node.code == code)  # type: ignore[attr-defined]
     return render(request, "appraisal/_area.html", ctx)

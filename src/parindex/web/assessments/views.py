@@ -37,23 +37,15 @@ def _inputs(request: HttpRequest) -> dict[str, str]:
 
 
 def _open_area(a: Assessment, wanted: str | None, preferred: set[str] | None = None) -> str:
-    """The area a page opens with: the one asked for (``?area=``), else the first of the
-    ``preferred`` ones (an appraiser's assigned areas), else the first."""
+    """The area a page asks for: ``?area=``, else the first of the ``preferred`` ones (an
+    appraiser's assigned areas). The selector checks it and falls back to the first area
+    that has leaves for the unit."""
     from parindex.web.periods.services import methodology_of
 
-    codes = [area.code for area in methodology_of(a.methodology).areas]
-    if wanted in codes:
+    if wanted:
         return wanted
-    return next((c for c in codes if preferred and c in preferred), codes[0])
-
-
-def _area_code(a: Assessment, code: str) -> str:
-    """``code`` if it is an area of the assessment's criteria set, else 404."""
-    from parindex.web.periods.services import methodology_of
-
-    if code not in {area.code for area in methodology_of(a.methodology).areas}:
-        not_found()
-    return code
+    areas = methodology_of(a.methodology).areas
+    return next((x.code for x in areas if preferred and x.code in preferred), "")
 
 
 @login_required
@@ -75,8 +67,8 @@ def assessment_area(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """The leaves of one area, loaded when the user opens it on the page (htmx)."""
     a = _assessment(request, pk)
     editable = policy.may_edit_self(request.user, a)  # type: ignore[arg-type]
-    ctx = selectors.assessment_page(request.user, a, editable, area=_area_code(a, code))  # type: ignore[arg-type]
-    if ctx["open_area"] != code:  # no leaf of this area applies to the unit's type
+    ctx = selectors.assessment_page(request.user, a, editable, area=code)  # type: ignore[arg-type]
+    if ctx["open_area"] != code:  # not an area, or none of its leaves applies to the unit
         not_found()
     area = next(av for av in ctx["areas"] if av.node.code == code)
     ctx.update(a=a, area=area)
