@@ -18,6 +18,7 @@ from parindex.core import Results, compute
 from parindex.web.accounts.models import User
 from parindex.web.assessments.models import Assessment, LeafScore
 from parindex.web.assessments.scoring import core_unit, typed_inputs
+from parindex.web.bulk import insert_rows
 from parindex.web.common import ServiceError
 from parindex.web.periods.models import Period, PeriodState
 from parindex.web.periods.services import methodology_of
@@ -73,7 +74,7 @@ def period_finalize(*, actor: User, period: Period) -> int:
     computed = compute_period(period, texts)
     records = [_record(period, a, results, texts[a.pk]) for a, results in computed]
     UnitResultRecord.objects.filter(period=period).delete()
-    UnitResultRecord.objects.bulk_create(records, batch_size=500)
+    insert_rows(UnitResultRecord, records)
     period.state = PeriodState.FINAL
     period.finalized_at = timezone.now()
     period.save(update_fields=["state", "finalized_at"])
