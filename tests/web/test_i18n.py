@@ -357,7 +357,7 @@ def test_home_page_in_english_when_chosen(client):
     assert response["Content-Language"] == "en"
     assert "<title>parindex — Administrative Reform Index (PAR Index)</title>" in html
     assert "parindex is an open platform" in html
-    assert "Check system status" in html
+    assert "self-assess with evidence" in html
     assert "Published results" in html
     assert ">Log in</a>" in html
     assert "Chỉ số cải cách hành chính" not in html

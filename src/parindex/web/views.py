@@ -7,7 +7,7 @@ import logging
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -19,8 +19,14 @@ logger = logging.getLogger(__name__)
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """Welcome page; the assessment cycle arrives in a later release."""
-    return render(request, "parindex/home.html", {"version": __version__})
+    """The front door: a signed-in user goes to their dashboard; a visitor sees what parindex
+    is, the way in, and the results published so far (public by design)."""
+    from parindex.web.results.policy import public_periods
+
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    published = public_periods().order_by("-year", "-published_at")[:5]
+    return render(request, "parindex/home.html", {"published": published})
 
 
 @require_safe
@@ -69,8 +75,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             leaf__assessment__unit_id=user.unit_id,
             state=RequestState.OPEN,  # type: ignore[union-attr]
         ).count()
+    from parindex.web.appraisal.policy import may_use_queue
     from parindex.web.results.policy import readable_states
 
+    ctx["appraisal_queue"] = may_use_queue(user)  # type: ignore[arg-type]
     ctx["periods"] = visible_periods(user)  # type: ignore[arg-type]
     ctx["results_states"] = readable_states(user)  # type: ignore[arg-type]
     return render(request, "parindex/dashboard.html", ctx)
