@@ -169,7 +169,7 @@ def test_the_assessment_cycle_in_a_browser(browser, live_server, live_world, tmp
     )
     page.goto(f"{live_server.url}/appraisal/{w.a_stp.pk}/explanations/")
     page.fill("[name=text]", "Theo báo cáo quý IV, 80 % hồ sơ được giải quyết đúng hạn.")
-    page.select_option("[name=evidence]", label="bao-cao-ho-so-quy-IV.pdf")
+    page.get_by_label("bao-cao-ho-so-quy-IV.pdf").check()
     page.get_by_role("button", name="Gửi giải trình").click()
     page.wait_for_selector(".badge:has-text('Đơn vị đã giải trình')")
     s.shot("don-vi-giai-trinh")

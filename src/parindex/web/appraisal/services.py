@@ -24,7 +24,7 @@ from parindex.web.assessments.models import (
 )
 from parindex.web.assessments.scoring import clean_inputs, score_texts
 from parindex.web.assessments.services import _locked_leaf, stale
-from parindex.web.common import ServiceError, not_found
+from parindex.web.common import ServiceError, bounded, not_found
 from parindex.web.evidence.models import Evidence
 from parindex.web.periods.models import Period, PeriodState
 from parindex.web.periods.services import methodology_of
@@ -82,7 +82,7 @@ def leaf_appraise(
     _appraisal_open(leaf.assessment.period)
     if leaf.version != version:
         raise stale(leaf)
-    remark = remark.strip()[:5000]
+    remark = bounded(remark, 5000, _("Nhận xét"), "remark")
     old = _stage_state(leaf)
     if accept:
         leaf.appraisal_status = AppraisalStatus.ACCEPTED
@@ -133,7 +133,7 @@ def explanation_request(*, actor: User, leaf: LeafScore, question: str) -> Expla
     leaf = _locked_leaf(leaf.pk)
     _check_appraiser(actor, leaf)
     _appraisal_open(leaf.assessment.period)
-    question = question.strip()[:5000]
+    question = bounded(question, 5000, _("Nội dung yêu cầu giải trình"), "question")
     if not question:
         raise ServiceError(_("Hãy ghi nội dung cần đơn vị giải trình."), field="question")
     if ExplanationRequest.objects.filter(leaf=leaf).exists():
@@ -170,7 +170,7 @@ def explanation_answer(
     if period.state_at_least(PeriodState.FINAL):
         raise ServiceError(_("Kỳ đánh giá đã chốt điểm."))
     _late(period.explanation_deadline, _("Đã quá hạn giải trình (%(when)s)."))
-    text = text.strip()[:10000]
+    text = bounded(text, 10000, _("Nội dung giải trình"), "text")
     if not text:
         raise ServiceError(_("Hãy ghi nội dung giải trình."), field="text")
     evidence = list(Evidence.objects.filter(assessment=assessment, pk__in=list(evidence_ids)))
@@ -210,7 +210,7 @@ def explanation_decide(
     _late(period.finalization_deadline, _("Đã quá hạn chốt điểm (%(when)s)."))
     if leaf.version != version:
         raise stale(leaf)
-    remark = remark.strip()[:5000]
+    remark = bounded(remark, 5000, _("Kết luận"), "remark")
     if not remark:
         raise ServiceError(_("Hãy ghi kết luận sau giải trình."), field="remark")
     old = _stage_state(leaf)

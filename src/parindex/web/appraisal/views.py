@@ -13,7 +13,7 @@ from parindex.web.assessments import policy as assessment_policy
 from parindex.web.assessments import progress, selectors
 from parindex.web.assessments.models import Assessment, LeafScore
 from parindex.web.assessments.views import _assessment, _inputs, _leaf, _open_area
-from parindex.web.common import ServiceError, StaleEdit, not_found
+from parindex.web.common import ServiceError, StaleEdit, not_found, unsaved
 from parindex.web.evidence.models import Evidence
 from parindex.web.periods.services import methodology_of
 
@@ -81,6 +81,7 @@ def _render(
     status: int = 200,
     error: str = "",
     texts: dict[str, str] | None = None,
+    drafts: dict[str, str] | None = None,
 ) -> HttpResponse:
     m = methodology_of(a.methodology)
     lv = selectors.leaf_view(
@@ -91,7 +92,7 @@ def _render(
         False,
         texts=texts if texts is not None else leaf.effective_inputs(),
     )
-    lv.error = error
+    lv.error, lv.drafts = error, drafts or {}
     area = m.node(leaf.node_code).area.code
     ctx = {"lv": lv, "a": a, "appraisable": policy.may_appraise(request.user, a, area)}  # type: ignore[arg-type]
     return render(request, "appraisal/_leaf.html", ctx, status=status)
@@ -120,9 +121,11 @@ def leaf_appraise(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             version=_version(request),
         )
     except StaleEdit as exc:
-        return _render(request, a, _leaf(a, code), 409, exc.message)
+        typed = unsaved(exc.message, texts, {_("Nhận xét"): request.POST.get("remark", "")})
+        return _render(request, a, _leaf(a, code), 409, typed)
     except ServiceError as exc:
-        return _render(request, a, leaf, 400, exc.message, texts)
+        drafts = {"appraise_remark": request.POST.get("remark", "")}
+        return _render(request, a, leaf, 400, exc.message, texts, drafts)
     leaf.assessment = a
     return _render(request, a, leaf)
 
@@ -139,7 +142,8 @@ def leaf_request(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             question=request.POST.get("question", ""),  # type: ignore[arg-type]
         )
     except ServiceError as exc:
-        return _render(request, a, leaf, 400, exc.message)
+        drafts = {"question": request.POST.get("question", "")}
+        return _render(request, a, leaf, 400, exc.message, drafts=drafts)
     return _render(request, a, _leaf(a, code))
 
 
@@ -162,9 +166,11 @@ def leaf_decide(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             version=_version(request),
         )
     except StaleEdit as exc:
-        return _render(request, a, _leaf(a, code), 409, exc.message)
+        typed = unsaved(exc.message, texts, {_("Kết luận"): request.POST.get("remark", "")})
+        return _render(request, a, _leaf(a, code), 409, typed)
     except ServiceError as exc:
-        return _render(request, a, leaf, 400, exc.message, texts)
+        drafts = {"decide_remark": request.POST.get("remark", "")}
+        return _render(request, a, leaf, 400, exc.message, texts, drafts)
     return _render(request, a, _leaf(a, code))
 
 
@@ -174,21 +180,25 @@ def inbox(request: HttpRequest, pk: int) -> HttpResponse:
     a = _assessment(request, pk)
     if not policy.may_read_inbox(request.user, a):  # type: ignore[arg-type]
         not_found()
+    draft: dict[str, object] = {}  # a refused answer, shown again in its card: never lost
     if request.method == "POST":
         req = ExplanationRequest.objects.filter(
             leaf__assessment=a, pk=_int(request.POST.get("request"))
         ).first()
         if req is None:
             not_found()
+        text = request.POST.get("text", "")
+        chosen = [_int(v) for v in request.POST.getlist("evidence")]
         try:
             services.explanation_answer(
                 actor=request.user,  # type: ignore[arg-type]
                 request=req,
-                text=request.POST.get("text", ""),
-                evidence_ids=[_int(v) for v in request.POST.getlist("evidence")],
+                text=text,
+                evidence_ids=chosen,
             )
         except ServiceError as exc:
-            messages.error(request, exc.message)
+            # re-rendered with its error (200, as every full-page form here)
+            draft = {"request": req.pk, "text": text, "evidence": chosen, "error": exc.message}
         else:
             messages.success(request, _("Đã gửi nội dung giải trình."))
             return redirect("explanation-inbox", pk=a.pk)
@@ -203,8 +213,9 @@ def inbox(request: HttpRequest, pk: int) -> HttpResponse:
         "titles": titles,
         "areas": areas,
         "evidence": evidence,
-        "may_answer": assessment_policy.is_own_unit(request.user, a),
-    }  # type: ignore[arg-type]
+        "may_answer": assessment_policy.is_own_unit(request.user, a),  # type: ignore[arg-type]
+        "draft": draft,
+    }
     return render(request, "appraisal/inbox.html", ctx)
 
 

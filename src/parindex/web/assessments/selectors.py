@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -106,6 +106,18 @@ class LeafView:
     error: str = ""
     stale: str = ""
     preview: Decimal | None = None
+    # free texts posted with a refused save, put back into their boxes: never lost
+    drafts: dict[str, str] = field(default_factory=dict)
+    # the evidence form posted with a refused addition: its forms are shown open, filled in
+    evidence_draft: dict[str, str] | None = None
+
+    @property
+    def note(self) -> str:
+        return self.drafts.get("note", self.leaf.self_note)
+
+    @property
+    def appraisal_remark(self) -> str:
+        return self.drafts.get("appraise_remark", self.leaf.appraisal_remark)
 
     @property
     def self_fields(self) -> list[InputField]:

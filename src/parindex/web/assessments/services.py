@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex.web.accounts.models import User
-from parindex.web.common import ServiceError, StaleEdit, not_found
+from parindex.web.common import ServiceError, StaleEdit, bounded, not_found
 from parindex.web.periods.models import PeriodState
 from parindex.web.periods.services import methodology_of
 
@@ -107,7 +107,7 @@ def leaf_save_self(
         name, message = next(iter(scoring.errors.items()))
         label = next(s.label or s.name for s in node.inputs if s.name == name)
         raise ServiceError(f"{label}: {message}", field=name)
-    note = note.strip()[:5000]
+    note = bounded(note, 5000, _("Ghi chú, thuyết minh"), "note")
     old = {"inputs": leaf.self_inputs, "points": _s(leaf.self_points), "note": leaf.self_note}
     new = {"inputs": texts, "points": _s(scoring.points), "note": note}
     if old == new:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -10,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from parindex.web.common import ServiceError, StaleEdit, not_found
+from parindex.web.common import ServiceError, StaleEdit, not_found, unsaved
 
 from . import policy, progress, selectors, services
 from .models import Assessment, Event, LeafScore
@@ -85,6 +87,9 @@ def _render_leaf(
     errors: dict[str, str] | None = None,
     error: str = "",
     stale: str = "",
+    drafts: dict[str, str] | None = None,
+    evidence_draft: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     from parindex.web.periods.services import methodology_of
 
@@ -101,11 +106,9 @@ def _render_leaf(
         texts,
         errors,
     )
-    lv.error, lv.stale = error, stale
-    ctx = {
-        "lv": lv,
-        "a": a,
-    }
+    lv.error, lv.stale, lv.drafts = error, stale, drafts or {}
+    lv.evidence_draft = evidence_draft
+    ctx = {"lv": lv, "a": a, **(extra or {})}
     return render(request, "assessments/_leaf.html", ctx, status=status)
 
 
@@ -130,17 +133,20 @@ def leaf(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             version=version,
         )
     except StaleEdit as exc:
-        newer = _leaf(a, code)
-        mine = ", ".join(f"{k} = {v}" for k, v in texts.items() if v) or _("(trống)")
-        msg = _("%(message)s Giá trị bạn vừa nhập (chưa lưu): %(mine)s.") % {
-            "message": exc.message,
-            "mine": mine,
-        }
-        return _render_leaf(request, a, newer, status=409, stale=msg)
+        note = request.POST.get("note", "")
+        msg = unsaved(exc.message, texts, {_("Ghi chú"): note})
+        return _render_leaf(request, a, _leaf(a, code), status=409, stale=msg)
     except ServiceError as exc:
         errors = {exc.field: exc.message} if exc.field else {}
         return _render_leaf(
-            request, a, _leaf(a, code), status=400, texts=texts, errors=errors, error=exc.message
+            request,
+            a,
+            _leaf(a, code),
+            status=400,
+            texts=texts,
+            errors=errors,
+            error=exc.message,
+            drafts={"note": request.POST.get("note", "")},
         )
     row.assessment = a
     return saved(request, a, row, _render_leaf(request, a, row))

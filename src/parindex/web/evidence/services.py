@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from parindex.web.accounts.models import User
 from parindex.web.assessments.models import Assessment, Event, LeafScore, Stage
 from parindex.web.assessments.services import self_edit_refusal
-from parindex.web.common import ServiceError, not_found
+from parindex.web.common import ServiceError, bounded, not_found
 from parindex.web.periods.models import PeriodState
 
 from . import policy
@@ -101,6 +101,7 @@ def evidence_upload(
     leaves: Iterable[LeafScore] = (),
 ) -> Evidence:
     _require_unit_editing(actor, assessment)
+    title = bounded(title, 500, _("Tên tài liệu"), "title")
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size is None or upload.size > limit:
         raise ServiceError(
@@ -118,7 +119,7 @@ def evidence_upload(
     ev = Evidence.objects.create(
         assessment=assessment,
         kind=EvidenceKind.FILE,
-        title=(title.strip() or filename)[:500],
+        title=(title or filename)[:500],
         stored=stored,
         filename=filename,
         uploaded_by=actor,
@@ -161,7 +162,10 @@ def evidence_cite(
 ) -> Evidence:
     """Cite an official document (số/ký hiệu, ngày ban hành, cơ quan ban hành, trích yếu)."""
     _require_unit_editing(actor, assessment)
-    doc_number, issuer, summary = doc_number.strip(), issuer.strip(), summary.strip()
+    doc_number = bounded(doc_number, 100, _("Số, ký hiệu văn bản"), "doc_number")
+    issuer = bounded(issuer, 255, _("Cơ quan ban hành"), "issuer")
+    page = bounded(page, 50, _("Trang"), "page")
+    summary = summary.strip()
     if not doc_number:
         raise ServiceError(_("Hãy ghi số, ký hiệu văn bản."), field="doc_number")
     if doc_date is None:
@@ -174,11 +178,11 @@ def evidence_cite(
         assessment=assessment,
         kind=EvidenceKind.DOCUMENT,
         title=f"{doc_number} — {summary}"[:500],
-        doc_number=doc_number[:100],
+        doc_number=doc_number,
         doc_date=doc_date,
-        issuer=issuer[:255],
+        issuer=issuer,
         summary=summary,
-        page=page.strip()[:50],
+        page=page,
         uploaded_by=actor,
     )
     _link(actor, ev, leaves)
@@ -190,7 +194,8 @@ def evidence_url(
     *, actor: User, assessment: Assessment, url: str, title: str, leaves: Iterable[LeafScore] = ()
 ) -> Evidence:
     _require_unit_editing(actor, assessment)
-    url = url.strip()
+    url = bounded(url, 1000, _("Đường dẫn"), "url")
+    title = bounded(title, 500, _("Tên tài liệu"), "title")
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
@@ -200,7 +205,7 @@ def evidence_url(
     ev = Evidence.objects.create(
         assessment=assessment,
         kind=EvidenceKind.URL,
-        title=(title.strip() or url)[:500],
+        title=(title or url)[:500],
         url=url,
         uploaded_by=actor,
     )

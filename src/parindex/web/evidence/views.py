@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from parindex.web.assessments import views as assessment_views
+from parindex.web.assessments.models import Assessment
 from parindex.web.common import ServiceError, not_found
 
 from . import policy, services
@@ -31,20 +35,23 @@ def _date(text: str) -> date | None:
 def evidence_forms(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """The forms to add evidence to one leaf, loaded when the user opens them (a page of 150
     leaves renders three times faster without them)."""
-    from django.conf import settings
-    from django.shortcuts import render
-
     a = assessment_views._assessment(request, pk)
     leaf = assessment_views._leaf(a, code)
     if not policy.may_add(request.user, a.unit_id):  # type: ignore[arg-type]
         not_found()
-    ctx = {
-        "a": a,
-        "lv": {"node": {"code": leaf.node_code}},
+    ctx = {"a": a, "lv": {"node": {"code": leaf.node_code}}, **_forms_ctx(a)}
+    return render(request, "evidence/_add.html", ctx)
+
+
+def _forms_ctx(a: Assessment) -> dict[str, Any]:
+    return {
         "all_evidence": list(Evidence.objects.filter(assessment=a).only("pk", "title")),
         "max_mb": settings.EVIDENCE_MAX_BYTES // 1_000_000,
     }
-    return render(request, "evidence/_add.html", ctx)
+
+
+# what the evidence forms post, kept to fill them in again when an addition is refused
+DRAFT_FIELDS = ("kind", "title", "doc_number", "doc_date", "issuer", "summary", "page", "url")
 
 
 @login_required
@@ -99,7 +106,15 @@ def evidence_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         else:
             raise ServiceError(_("Không rõ loại tài liệu kiểm chứng."))
     except ServiceError as exc:
-        return assessment_views._render_leaf(request, a, leaf, status=400, error=exc.message)
+        return assessment_views._render_leaf(
+            request,
+            a,
+            leaf,
+            status=400,
+            error=exc.message,
+            evidence_draft={k: post.get(k, "") for k in DRAFT_FIELDS},
+            extra=_forms_ctx(a),
+        )
     return assessment_views.saved(request, a, leaf, assessment_views._render_leaf(request, a, leaf))
 
 
