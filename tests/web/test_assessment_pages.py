@@ -432,3 +432,36 @@ def test_the_allowed_values_of_an_input_are_shown_in_the_users_language(kind, bo
         assert field.allowed == spec.describe_allowed()  # the core's wording, in Vietnamese
     with translation.override("en"):
         assert field.allowed == english
+
+
+def test_the_progress_dashboard_filters_by_group_state_and_name_without_diacritics(client, world):
+    from parindex.web.units.models import Unit, UnitGroup
+
+    from .conftest import build_more_units
+
+    (extra,) = build_more_units(world, 1)
+    extra.name, extra.group = "Xã Tân Lập", UnitGroup.objects.create(code="XA", name="Khối xã")
+    extra.save()
+    Unit.objects.filter(pk=world.syt.pk).update(name="Sở Y tế")
+    world.period.assessments.filter(unit=world.stp).update(state="submitted")
+    client.force_login(world.admin)
+    url = f"/periods/{world.period.pk}/"
+
+    def units(query=""):
+        import re
+
+        html = client.get(url + query).content.decode()
+        return re.findall(r'<tr data-unit="([^"]+)"', html), html
+
+    everyone, html = units()
+    assert everyone == ["STP", "SYT", "S00"]  # by group (SBN, XA), then code
+    assert 'data-role="shown"' not in html  # no filter, no "showing n of m"
+    assert units("?state=draft")[0] == ["SYT", "S00"]  # whom to chase
+    assert units("?group=XA")[0] == ["S00"]
+    assert units("?q=tan+lap")[0] == ["S00"]  # no diacritics typed
+    assert units("?q=TÂN LẬP")[0] == ["S00"]
+    assert units("?q=syt")[0] == ["SYT"]  # by code
+    shown, html = units("?group=XA&state=submitted")
+    assert shown == [] and "Không có đơn vị nào khớp bộ lọc." in html
+    assert "Đang hiện 0 trong 3 đơn vị." in html
+    assert "<p>1/3 đơn vị đã gửi" in html  # the figures above stay the whole period's

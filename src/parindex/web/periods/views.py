@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from parindex.core.units import fold
 from parindex.web.assessments import progress
-from parindex.web.assessments.models import Assessment, LeafScore
+from parindex.web.assessments.models import Assessment, AssessmentState, LeafScore
 from parindex.web.common import ServiceError, not_found
 from parindex.web.units.models import UnitGroup
 
@@ -35,23 +36,48 @@ def _period(request: HttpRequest, pk: int) -> Period:
 @login_required
 @require_safe
 def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Who has submitted, what is appraised, which explanations wait — one query for all."""
+    """Who has submitted, what is appraised, which explanations wait — one query for all.
+
+    The list can be narrowed to a group, a state (who has not submitted yet: whom to chase) or
+    what the user types of a unit's name or code, with or without diacritics ("tan lap" finds
+    "Xã Tân Lập"). The figures above the list are always the whole period's.
+    """
     period = _period(request, pk)
-    rows = (
+    rows = list(
         progress.with_progress(Assessment.objects.filter(period=period))
         .select_related("unit", "unit__group")
         .order_by("unit__group__code", "unit__code")
     )
-    rows = list(rows)
     summary = {
         "units": len(rows),
         "submitted": sum(1 for r in rows if r.submitted),
         "open_requests": sum(r.n_open for r in rows),
         "answered": sum(r.n_answered for r in rows),
     }
-    return render(
-        request, "periods/detail.html", {"period": period, "rows": rows, "summary": summary}
-    )
+    groups = list({r.unit.group.code: r.unit.group for r in rows}.values())
+    chosen = {
+        "group": request.GET.get("group", ""),
+        "state": request.GET.get("state", ""),
+        "q": request.GET.get("q", "").strip(),
+    }
+    wanted = fold(chosen["q"])
+    shown = [
+        r
+        for r in rows
+        if chosen["group"] in ("", r.unit.group.code)
+        and chosen["state"] in ("", r.state)
+        and (not wanted or wanted in fold(f"{r.unit.code} {r.unit.name}"))
+    ]
+    ctx = {
+        "period": period,
+        "rows": shown,
+        "summary": summary,
+        "groups": groups,
+        "states": AssessmentState.choices,
+        "chosen": chosen,
+        "filtered": any(chosen.values()),
+    }
+    return render(request, "periods/detail.html", ctx)
 
 
 @login_required
