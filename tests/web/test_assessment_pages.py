@@ -465,3 +465,14 @@ def test_the_progress_dashboard_filters_by_group_state_and_name_without_diacriti
     assert shown == [] and "Không có đơn vị nào khớp bộ lọc." in html
     assert "Đang hiện 0 trong 3 đơn vị." in html
     assert "<p>1/3 đơn vị đã gửi" in html  # the figures above stay the whole period's
+
+
+def test_the_submission_checklist_links_each_missing_leaf_on_the_page(client, world):
+    client.force_login(world.head)
+    html = client.get(reverse("assessment-submit", args=[world.a_stp.pk])).content.decode()
+
+    # nothing is scored yet: every leaf is listed, each opening its area at the leaf
+    incomplete = html[html.index('data-role="incomplete"') :]
+    assert f'<a href="{page(world)}?area=2#leaf-2-1" title="' in incomplete
+    assert ">2.1</a>" in incomplete
+    assert 'data-role="evidence-missing"' in html

@@ -220,5 +220,19 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã gửi bản tự đánh giá."))
             return redirect("assessment", pk=a.pk)
-    ctx = {"a": a, "checklist": checklist, "may_submit": policy.may_submit(request.user, a)}  # type: ignore[arg-type]
+    from parindex.web.periods.services import methodology_of
+
+    m = methodology_of(a.methodology)
+
+    def where(codes: list[str]) -> list[dict[str, str]]:
+        """Each missing leaf with its title and its area, to link it on the page."""
+        return [{"code": c, "title": m.node(c).title, "area": m.node(c).area.code} for c in codes]
+
+    ctx = {
+        "a": a,
+        "checklist": checklist,
+        "incomplete": where(checklist.incomplete),
+        "evidence_missing": where(checklist.evidence_missing),
+        "may_submit": policy.may_submit(request.user, a),  # type: ignore[arg-type]
+    }
     return render(request, "assessments/submit.html", ctx)
