@@ -476,3 +476,35 @@ def test_the_submission_checklist_links_each_missing_leaf_on_the_page(client, wo
     assert f'<a href="{page(world)}?area=2#leaf-2-1" title="' in incomplete
     assert ">2.1</a>" in incomplete
     assert 'data-role="evidence-missing"' in html
+
+
+def test_the_progress_list_downloads_as_xlsx_with_the_page_filters(client, world):
+    from datetime import datetime
+
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    sent = timezone.now()
+    world.period.assessments.filter(unit=world.stp).update(state="submitted", submitted_at=sent)
+    client.force_login(world.admin)
+    url = f"/periods/{world.period.pk}/"
+    page_html = client.get(url + "?state=draft&q=y+te").content.decode()
+    export = f"/periods/{world.period.pk}/progress.xlsx?state=draft&amp;q=y+te"
+    assert f'href="{export}" data-role="progress-export"' in page_html
+
+    response = client.get(f"/periods/{world.period.pk}/progress.xlsx?state=draft&q=y+te")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "filename*=UTF-8''Ti%E1%BA%BFn%20%C4%91%E1%BB%99" in response["Content-Disposition"]
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Khối", "Mã đơn vị", "Tên đơn vị", "Bản tự đánh giá")
+    assert [r[1] for r in rows[1:]] == ["SYT"]  # the filters of the page: draft, "y te"
+    assert rows[1][3:7] == ("Đang tự đánh giá", None, 0, 7)
+
+    everyone = client.get(f"/periods/{world.period.pk}/progress.xlsx")
+    rows = list(load_workbook(io.BytesIO(everyone.content)).active.iter_rows(values_only=True))
+    stp = next(r for r in rows if r[1] == "STP")
+    assert stp[3] == "Đã gửi"
+    local = timezone.localtime(sent).replace(tzinfo=None, microsecond=0)
+    assert isinstance(stp[4], datetime) and stp[4].replace(microsecond=0) == local

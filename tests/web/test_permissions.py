@@ -745,6 +745,14 @@ def page_rows() -> list[Row]:
             missing=missing_id("period"),
         ),
         Row(
+            "period-progress-export",
+            "GET",
+            p_url("period-progress-export"),
+            admin_only(OK),
+            unit_scoped=False,
+            missing=missing_id("period-progress-export"),
+        ),
+        Row(
             "period-action",
             "POST",
             p_url("period-action"),

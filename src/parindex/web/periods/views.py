@@ -18,9 +18,11 @@ from parindex.core.units import fold
 from parindex.web.assessments import progress
 from parindex.web.assessments.models import Assessment, AssessmentState, LeafScore
 from parindex.web.common import ServiceError, not_found
+from parindex.web.results.exports import xlsx_response
 from parindex.web.units.models import UnitGroup
 
 from . import policy, services
+from .exports import progress_workbook
 from .models import MethodologyVersion, Period
 
 
@@ -43,18 +45,46 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     "Xã Tân Lập"). The figures above the list are always the whole period's.
     """
     period = _period(request, pk)
-    rows = list(
-        progress.with_progress(Assessment.objects.filter(period=period))
-        .select_related("unit", "unit__group")
-        .order_by("unit__group__code", "unit__code")
-    )
+    rows, shown, chosen = _progress_rows(request, period)
     summary = {
         "units": len(rows),
         "submitted": sum(1 for r in rows if r.submitted),
         "open_requests": sum(r.n_open for r in rows),
         "answered": sum(r.n_answered for r in rows),
     }
-    groups = list({r.unit.group.code: r.unit.group for r in rows}.values())
+    ctx = {
+        "period": period,
+        "rows": shown,
+        "summary": summary,
+        "groups": list({r.unit.group.code: r.unit.group for r in rows}.values()),
+        "states": AssessmentState.choices,
+        "chosen": chosen,
+        "filtered": any(chosen.values()),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "periods/detail.html", ctx)
+
+
+@login_required
+@require_safe
+def progress_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress list as XLSX, with the page's filters (e.g. the units still to submit)."""
+    period = _period(request, pk)
+    _rows, shown, _chosen = _progress_rows(request, period)
+    name = _("Tiến độ %(period)s") % {"period": period.name}
+    return xlsx_response(progress_workbook(period, shown), name)
+
+
+def _progress_rows(
+    request: HttpRequest, period: Period
+) -> tuple[list[Assessment], list[Assessment], dict[str, str]]:
+    """Every assessment of the period with its progress figures (one query), and those the
+    filters of the request keep."""
+    rows = list(
+        progress.with_progress(Assessment.objects.filter(period=period))
+        .select_related("unit", "unit__group")
+        .order_by("unit__group__code", "unit__code")
+    )
     chosen = {
         "group": request.GET.get("group", ""),
         "state": request.GET.get("state", ""),
@@ -68,16 +98,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and chosen["state"] in ("", r.state)
         and (not wanted or wanted in fold(f"{r.unit.code} {r.unit.name}"))
     ]
-    ctx = {
-        "period": period,
-        "rows": shown,
-        "summary": summary,
-        "groups": groups,
-        "states": AssessmentState.choices,
-        "chosen": chosen,
-        "filtered": any(chosen.values()),
-    }
-    return render(request, "periods/detail.html", ctx)
+    return rows, shown, chosen
 
 
 @login_required
