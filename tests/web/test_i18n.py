@@ -519,3 +519,18 @@ def test_the_api_answers_in_vietnamese_even_with_the_english_cookie(client, worl
         "error": "Tham số 'page' phải là số nguyên dương."
     }
     assert client.get("/api/v1/periods/999999/").json() == {"error": "Không tìm thấy."}
+
+
+@pytest.mark.parametrize(("cookie", "shown"), [("en", "Yes"), (None, "Có")])
+def test_a_submitted_yes_no_answer_reads_in_the_chosen_language(client, world, cookie, shown):
+    from .test_cycle_services import submit_all
+
+    submit_all(world)  # 2.2 (yes/no) answered "có"; the page is now read-only
+    client.force_login(world.officer)
+    if cookie:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+
+    html = client.get(reverse("assessment", args=[world.a_stp.pk]) + "?area=2").content.decode()
+
+    leaf = html[html.index('id="leaf-2-2"') :]
+    assert f'<dd class="col-sm-8">{shown}</dd>' in leaf

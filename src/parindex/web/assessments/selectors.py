@@ -77,7 +77,10 @@ class InputField:
 
     @property
     def display(self) -> str:
-        """The value as a person reads it: an option's label rather than its code."""
+        """The value as a person reads it: an option's label rather than its code, yes/no in
+        the reader's language."""
+        if self.spec.kind == "boolean":
+            return {"có": _("Có"), "không": _("Không")}.get(self.value, self.value)
         for option in self.spec.options:
             if option.code == self.value:
                 return _("%(label)s (%(points)s điểm)") % {
