@@ -27,7 +27,7 @@ from parindex.core.survey import (
     loads_instrument,
     read_responses,
 )
-from parindex.core.survey.stats import t_quantile
+from parindex.core.survey.tdist import t_quantile
 
 from .builders import survey_methodology
 from .responses_data import KOBO, QUESTIONS, RESPONSES, instrument, read_csv, table

@@ -15,20 +15,19 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from parindex.core.survey.sample import check_sample, required_sample_size
 from parindex.core.survey.stats import (
     Estimate,
     ScoreAccumulator,
     Summary,
     average_units,
-    check_sample,
     combine,
     estimate,
     pool,
-    required_sample_size,
     summarize,
-    t_quantile,
     wilson_interval,
 )
+from parindex.core.survey.tdist import t_quantile
 
 D = Decimal
 Z975 = 1.959964  # standard normal table, Φ⁻¹(0.975)

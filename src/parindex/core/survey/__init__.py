@@ -37,7 +37,8 @@ from .loader import (
 from .mapping import check_mapping
 from .response_set import ResponseSet, Tally
 from .responses import ResponseReader, read_responses
-from .stats import Estimate, SampleCheck
+from .sample import SampleCheck
+from .stats import Estimate
 
 __all__ = [
     "FORMAT",

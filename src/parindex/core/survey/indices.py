@@ -6,7 +6,7 @@ satisfied share with its Wilson interval and the mean score with its t interval
 weighted mean of its questions or children (:func:`.stats.combine`); the unit's index over
 the top-level groups (docs/survey-format.md §7). Everything is combined in floats and rounded
 once, at the end. The sample achieved is checked against the sample a unit of known size
-needs for the margin of error (:func:`.stats.check_sample`).
+needs for the margin of error (:func:`.sample.check_sample`).
 
 Which number is "the index": the satisfied share (per cent) when every question below uses a
 ``share`` scale, otherwise the mean score on 0–100 (:func:`index_value`). For a ``share``
@@ -25,7 +25,8 @@ from ..methodology import Methodology
 from .instrument import Group, Instrument, LeafMapping
 from .mapping import check_mapping
 from .response_set import ResponseSet
-from .stats import DEFAULT_MARGIN, Estimate, SampleCheck, Summary, check_sample, combine, summarize
+from .sample import DEFAULT_MARGIN, SampleCheck, check_sample
+from .stats import Estimate, Summary, combine, summarize
 
 __all__ = ["OVERALL", "SurveyResults", "UnitIndices", "compute_indices", "index_value"]
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from parindex.core.survey import Instrument
-from parindex.core.survey.stats import required_sample_size
+from parindex.core.survey.sample import required_sample_size
 from parindex.web.accounts.models import User
 from parindex.web.assessments.models import Assessment, LeafScore
 from parindex.web.common import not_found
