@@ -11,29 +11,33 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TextIO
 
-from .core import Methodology, format_vn, load_methodology
+from .cli_survey_text import (
+    Progress,
+    columns_line,
+    num,
+    print_indices,
+    print_preview,
+    summary_line,
+)
+from .core import Methodology, load_methodology
 from .core.survey import (
     Instrument,
     InstrumentError,
     ResponseError,
     ResponseSet,
-    SurveyResults,
     check_mapping,
     compute_indices,
-    index_value,
     load_instrument,
     load_shipped_instrument,
     shipped_instruments,
 )
 from .exports.files import same_file
 from .exports.survey import SURVEY_FORMATS, survey_output_paths, write_survey_results
-from .survey_io import estimated_rows, read_populations, read_responses_file
+from .survey_io import read_populations, read_responses_file
 from .tabular import UNIT_COLUMNS, UNIT_OPTIONAL, UNIT_SHEETS, os_reason, read_table
 
 EXIT_OK, EXIT_INVALID = 0, 1  # usage errors and unusable files: 2, from parindex.cli.main
@@ -208,7 +212,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _read(args: argparse.Namespace, instrument: Instrument, units: list[str] | None) -> ResponseSet:
-    bar = _Progress(args.responses, sys.stderr) if args.progress or sys.stderr.isatty() else None
+    bar = Progress(args.responses, sys.stderr) if args.progress or sys.stderr.isatty() else None
     try:
         return read_responses_file(
             args.responses,
@@ -237,19 +241,19 @@ def _import(args: argparse.Namespace) -> int:
         responses = _read(args, instrument, None if names is None else list(names))
     except ResponseError as exc:
         if exc.preview:
-            _print_preview(exc.preview[: args.preview], None)
+            print_preview(exc.preview[: args.preview], None)
         raise
     out = sys.stdout
-    print(f"{args.responses}: {_summary(responses, instrument)}", file=out)
-    print(_columns(responses), file=out)
-    _print_preview(responses.preview(args.preview), responses)
+    print(f"{args.responses}: {summary_line(responses, instrument)}", file=out)
+    print(columns_line(responses), file=out)
+    print_preview(responses.preview(args.preview), responses)
     print("Theo đơn vị:", file=out)
     kinds = [t.code for t in instrument.respondent_types]
     print(f"  {'Mã đơn vị':<12}{'Số phiếu':>10}" + "".join(f"{k:>16}" for k in kinds), file=out)
     by_type = responses.counts_by_type()
     for unit, n in sorted(responses.counts_by_unit().items()):
-        per = "".join(f"{_int(by_type[unit].get(k, 0)):>16}" for k in kinds)
-        print(f"  {unit:<12}{_int(n):>10}{per}  {(names or {}).get(unit, '')}".rstrip(), file=out)
+        per = "".join(f"{num(by_type[unit].get(k, 0)):>16}" for k in kinds)
+        print(f"  {unit:<12}{num(n):>10}{per}  {(names or {}).get(unit, '')}".rstrip(), file=out)
     for warning in responses.warnings:
         print(f"cảnh báo {warning.format()}", file=sys.stderr)
     print(
@@ -275,11 +279,11 @@ def _indices(args: argparse.Namespace) -> int:
         write_survey_results(results, args.out, names=names, methodology=methodology)
     except OSError as exc:
         raise SurveyUsageError(f"không ghi được tệp {args.out}: {os_reason(exc)}") from None
-    _print_indices(results, names or {})
+    print_indices(results, names or {})
     for warning in [*responses.warnings, *results.findings]:
         print(f"cảnh báo {warning.code}: {warning.message}", file=sys.stderr)
     written = ", ".join(str(p) for p in survey_output_paths(args.out, methodology))
-    print(f"Đã ghi {written}: {_int(len(results.units))} đơn vị, {_int(len(responses))} phiếu.")
+    print(f"Đã ghi {written}: {num(len(results.units))} đơn vị, {num(len(responses))} phiếu.")
     return EXIT_OK
 
 
@@ -310,110 +314,3 @@ def _check_out(args: argparse.Namespace) -> None:
                 f"{path}: T010: --out là cùng một tệp với --{option} ({other}); ghi kết quả vào "
                 "một tệp khác để không ghi đè lên dữ liệu đầu vào"
             )
-
-
-# --- printing -------------------------------------------------------------------------------
-
-
-def _int(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
-def _pct(value: Decimal | None) -> str:
-    return "—" if value is None else f"{format_vn(value)} %"
-
-
-def _summary(responses: ResponseSet, instrument: Instrument) -> str:
-    weighted = "có trọng số thiết kế" if responses.weighted else "không có trọng số"
-    period = ""
-    if responses.period is not None:
-        first, last = responses.period
-        period = f"; nộp từ {first:%d/%m/%Y %H:%M} đến {last:%d/%m/%Y %H:%M} (UTC)"
-    return (
-        f"hợp lệ — {_int(len(responses))} phiếu của {_int(len(responses.units()))} đơn vị, "
-        f"công cụ {instrument.id}; {weighted}{period}"
-    )
-
-
-def _columns(responses: ResponseSet) -> str:
-    h = responses.header
-    counted = [q for q in responses.instrument.questions if q.scored]
-    present = sum(1 for q in counted if q.code in h.questions)
-    roles = [
-        ("đơn vị", h.unit),
-        ("mã phiếu", h.submission_id),
-        ("thời gian", h.time),
-        ("trọng số", h.weight),
-        ("loại người trả lời", h.respondent_type),
-    ]
-    found = "; ".join(f"{name} = {h.header_of(i)}" for name, i in roles if i is not None)
-    meta = len(h.role_of("meta"))
-    unknown = sum(1 for c in h.role_of("unknown") if c.header)
-    return (
-        f"Cột: {found}; {present}/{len(counted)} câu hỏi tính điểm có cột; bỏ qua {meta} cột "
-        f"của phần mềm khảo sát và {unknown} cột không thuộc công cụ"
-    )
-
-
-def _print_preview(rows: Sequence[dict[str, str]], responses: ResponseSet | None) -> None:
-    if not rows:
-        return
-    keep = None
-    if responses is not None:
-        h = responses.header
-        wanted = [h.unit, h.submission_id, *h.questions.values()]
-        keep = [h.headers[i] for i in wanted if i is not None]
-    print(f"Xem trước {len(rows)} dòng đầu:")
-    for row in rows:
-        pairs = [f"{k}={v}" for k, v in row.items() if (keep is None or k in keep) and v]
-        text = ", ".join(pairs)
-        print("  " + (text if len(text) <= 150 else text[:149] + "…"))
-
-
-def _print_indices(results: SurveyResults, names: dict[str, str]) -> None:
-    print(f"  {'Mã đơn vị':<12}{'Số phiếu':>10}{'Chỉ số':>10}  {'KTC 95 %':<20}{'Mẫu':<14}Tên")
-    everyone = [("*", "Toàn tỉnh", results.overall)]
-    everyone += [(c, names.get(c, ""), u) for c, u in results.units.items()]
-    for code, name, u in everyone:
-        e = u.index
-        low, high = (
-            (e.share_low, e.share_high) if e.share is not None else (e.mean_low, e.mean_high)
-        )
-        interval = "" if low is None or high is None else f"{format_vn(low)} – {format_vn(high)}"
-        sample = "đủ" if u.sample.enough else "thiếu" if u.sample.enough is False else "—"
-        if not u.rankable:
-            sample += ", không xếp hạng"
-        print(
-            f"  {code:<12}{_int(u.n):>10}{_pct(index_value(e)):>10}  {interval:<20}{sample:<14}"
-            f"{name}".rstrip()
-        )
-
-
-class _Progress:
-    """A one-line progress bar on stderr: rows read, per cent of the estimated total."""
-
-    def __init__(self, path: Path, stream: TextIO) -> None:
-        self.stream = stream
-        self.total = estimated_rows(path)
-        self.started = time.monotonic()
-        self.rows = 0
-        self.shown = False
-
-    def __call__(self, rows: int) -> None:
-        self.rows = rows
-        self._draw(min(rows / self.total, 0.99) if self.total else None)
-
-    def _draw(self, share: float | None) -> None:
-        elapsed = max(time.monotonic() - self.started, 1e-9)
-        head = "" if share is None else f"[{'#' * int(share * 30):<30}] {share:>4.0%} "
-        speed = _int(int(self.rows / elapsed))
-        self.stream.write(f"\rđọc câu trả lời: {head}{_int(self.rows)} dòng, {speed} dòng/s ")
-        self.stream.flush()
-        self.shown = True
-
-    def close(self) -> None:
-        """Redraw at 100 % (the total was an estimate) and end the line."""
-        if self.shown:
-            self._draw(1.0 if self.total else None)
-            self.stream.write("\n")
-            self.stream.flush()
