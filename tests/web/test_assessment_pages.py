@@ -508,3 +508,38 @@ def test_the_progress_list_downloads_as_xlsx_with_the_page_filters(client, world
     assert stp[3] == "Đã gửi"
     local = timezone.localtime(sent).replace(tzinfo=None, microsecond=0)
     assert isinstance(stp[4], datetime) and stp[4].replace(microsecond=0) == local
+
+
+def test_the_appraisal_queue_filters_what_waits_and_by_name(client, world):
+    from parindex.web.appraisal import services as appraisal
+    from parindex.web.assessments.models import LeafScore
+
+    from .conftest import build_more_units
+    from .test_cycle_services import submit_all
+
+    submit_all(world)  # STP submitted
+    (extra,) = build_more_units(world, 1)
+    extra.name = "Xã Tân Lập"
+    extra.save()
+    world.period.assessments.filter(unit=extra).update(state="submitted")
+    request = appraisal.explanation_request(
+        actor=world.area_appraiser, leaf=world.leaf("2.1"), question="Đề nghị gửi báo cáo"
+    )
+    appraisal.explanation_answer(actor=world.officer, request=request, text="Đã gửi")
+    client.force_login(world.area_appraiser)  # area 2 of every unit
+
+    def units(query=""):
+        import re
+
+        html = client.get("/appraisal/" + query).content.decode()
+        return re.findall(r'<tr data-unit="([^"]+)"', html), html
+
+    assert units()[0] == ["S00", "STP"]  # by group, then code
+    assert units("?todo=conclude")[0] == ["STP"]  # STP's answer awaits a conclusion
+    assert units("?todo=appraise")[0] == ["S00", "STP"]  # nothing fully appraised yet
+    LeafScore.objects.filter(assessment__unit=extra).update(appraisal_status="accepted")
+    assert units("?todo=appraise")[0] == ["STP"]  # S00 is done
+    assert units("?q=tan+lap")[0] == ["S00"]
+    shown, html = units("?todo=conclude&q=tan+lap")
+    assert shown == [] and "Không có đơn vị nào khớp bộ lọc." in html
+    assert "Đang hiện 0 trong 2 đơn vị." in html

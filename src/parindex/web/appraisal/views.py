@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from parindex.core.units import fold
 from parindex.web.assessments import policy as assessment_policy
 from parindex.web.assessments import progress, selectors
 from parindex.web.assessments.models import Assessment, LeafScore
@@ -24,15 +25,29 @@ from .models import ExplanationRequest
 @login_required
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
-    """What waits for this appraiser: assigned, submitted assessments with their counts."""
+    """What waits for this appraiser: assigned, submitted assessments with their counts.
+
+    ``?todo=appraise`` keeps the units not fully appraised, ``?todo=conclude`` those with
+    answers awaiting a conclusion; ``?q=`` a unit's name or code, diacritics optional. The
+    filters work on the rows already read (one query whatever they are)."""
     if not policy.may_use_queue(request.user):  # type: ignore[arg-type]
         not_found()
-    rows = (
+    rows = list(
         progress.with_progress(assessment_policy.visible_assessments(request.user))  # type: ignore[arg-type]
         .filter(period__state__in=["open", "appraisal", "explanation"])
         .order_by("period__year", "unit__group__code", "unit__code")
     )
-    return render(request, "appraisal/queue.html", {"rows": rows})
+    todo, q = request.GET.get("todo", ""), request.GET.get("q", "").strip()
+    wanted = fold(q)
+    shown = [
+        a
+        for a in rows
+        if (todo != "appraise" or a.n_appraised < a.n_leaves)
+        and (todo != "conclude" or a.n_answered > 0)
+        and (not wanted or wanted in fold(f"{a.unit.code} {a.unit.name}"))
+    ]
+    ctx = {"rows": shown, "total": len(rows), "todo": todo, "q": q, "filtered": bool(todo or q)}
+    return render(request, "appraisal/queue.html", ctx)
 
 
 def _appraisal_assessment(request: HttpRequest, pk: int) -> Assessment:
