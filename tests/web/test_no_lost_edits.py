@@ -11,6 +11,7 @@ import html as html_lib
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from parindex.web.appraisal import services as appraisal
@@ -302,3 +303,108 @@ def test_a_refused_answer_keeps_its_text_and_chosen_evidence_in_its_card(
     request.refresh_from_db()
     assert request.state == RequestState.OPEN
     assert Message.objects.filter(request=request).count() == 1  # the question only
+
+
+# --- definitions and imports: text longer than its column is refused, never a 500 -----------
+# (on PostgreSQL each of these used to fail in the database: "value too long for type
+# character varying")
+
+
+def test_a_methodology_whose_title_is_too_long_is_refused(client, world):
+    from parindex.web.periods.models import MethodologyVersion
+
+    from .conftest import TINY
+
+    text = TINY.read_text(encoding="utf-8")
+    title = "Bộ tiêu chí " * 50  # 600 characters
+    long = re.sub(r"^title: .*$", f'title: "{title}"', text, count=1, flags=re.M)
+    assert long != text
+    before = MethodologyVersion.objects.count()
+    client.force_login(world.admin)
+
+    response = client.post(
+        reverse("methodologies"), {"file": SimpleUploadedFile("dai.yaml", long.encode())}
+    )
+
+    assert response.status_code == 200
+    n = len(title.strip())
+    assert f"Tên bộ tiêu chí (title) dài {n} ký tự, quá giới hạn 500" in response.content.decode()
+    assert MethodologyVersion.objects.count() == before
+
+
+def test_a_period_name_that_is_too_long_is_refused_and_kept_in_the_form(client, world):
+    from parindex.web.periods.models import Period, PeriodGroup
+
+    pg = PeriodGroup.objects.get(period=world.period)
+    name = "Kỳ đánh giá " * 25  # 300 characters
+    client.force_login(world.admin)
+
+    response = client.post(
+        reverse("period-new"),
+        {
+            "year": "2027",
+            "name": name,
+            "self_assessment_deadline": "31/03/2027",
+            "appraisal_deadline": "30/04/2027",
+            "explanation_deadline": "31/05/2027",
+            "finalization_deadline": "30/06/2027",
+            f"group_{pg.group_id}": str(pg.methodology_id),
+        },
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"Tên kỳ đánh giá dài {len(name.strip())} ký tự, quá giới hạn 255" in html
+    assert name.strip() in html_lib.unescape(html)  # the form keeps what was typed
+    assert not Period.objects.filter(year=2027).exists()
+
+
+def test_a_units_file_with_a_name_too_long_reports_the_row_and_imports_nothing(client, world):
+    from parindex.web.units.models import Unit
+
+    csv = "code,name,type,group\nX1,Xã Một,xã,XP\nX2," + "Tên rất dài " * 25 + ",xã,XP\n"
+    before = Unit.objects.count()
+    client.force_login(world.admin)
+
+    response = client.post(
+        reverse("units"), {"file": SimpleUploadedFile("don-vi.csv", csv.encode())}, follow=True
+    )
+
+    assert "dòng 3, cột name: dài 299 ký tự, quá giới hạn 255" in response.content.decode()
+    assert Unit.objects.count() == before
+
+
+def test_a_survey_instrument_whose_title_is_too_long_is_refused(client, world):
+    from pathlib import Path
+
+    from parindex.web.surveys.models import SurveyInstrument
+
+    text = (Path(__file__).parent / "khao-sat-thu.yaml").read_text(encoding="utf-8")
+    title = "Khảo sát " * 60
+    long = text.replace('title: "Khảo sát thử nghiệm sự hài lòng"', f'title: "{title}"', 1)
+    assert long != text
+    client.force_login(world.admin)
+
+    response = client.post(
+        reverse("survey-instrument-add", args=[world.period.pk]),
+        {"file": SimpleUploadedFile("dai.yaml", long.encode())},
+        follow=True,
+    )
+
+    message = f"Tên công cụ khảo sát (title) dài {len(title.strip())} ký tự, quá giới hạn 500"
+    assert message in response.content.decode()
+    assert not SurveyInstrument.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("bo-tieu-chi.yaml", "bo-tieu-chi.yaml"),
+        ("a" * 300 + ".yaml", "a" * 249 + "….yaml"),
+        ("b" * 300, "b" * 254 + "…"),
+    ],
+)
+def test_an_uploaded_file_name_is_shortened_keeping_its_extension(name, short):
+    from parindex.web.common import short_name
+
+    assert short_name(name) == short and len(short_name(name)) <= 255

@@ -50,6 +50,17 @@ def bounded(text: str, limit: int, what: str, field: str) -> str:
     return text
 
 
+def short_name(filename: str, limit: int = 255) -> str:
+    """An uploaded file's name cut to ``limit`` characters, keeping its extension: the name is
+    only a label (the content is stored whole), and browsers send names of any length."""
+    if len(filename) <= limit:
+        return filename
+    stem, dot, ext = filename.rpartition(".")
+    if not dot or len(ext) > 10:
+        return filename[: limit - 1] + "…"
+    return stem[: limit - len(ext) - 2] + "…." + ext
+
+
 def unsaved(message: str, inputs: dict[str, str], texts: dict[str, str]) -> str:
     """A refused stale save's message followed by what the user had typed (inputs, then the
     free texts by their label), so that nothing typed is lost when the newer value is shown."""

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from parindex.core import Methodology, MethodologyError, loads_methodology
 from parindex.web.accounts.models import User
 from parindex.web.assessments.models import Assessment, Event, LeafScore, Stage
-from parindex.web.common import ServiceError
+from parindex.web.common import ServiceError, bounded, short_name
 from parindex.web.units.models import Unit, UnitGroup
 
 from .models import STATE_ORDER, MethodologyVersion, Period, PeriodGroup, PeriodState
@@ -61,6 +61,8 @@ def methodology_register(*, actor: User, text: str, source_name: str) -> Methodo
     except MethodologyError as exc:
         lines = [str(issue) for issue in exc.issues]
         raise ServiceError("\n".join([_("Bộ tiêu chí không hợp lệ:"), *lines])) from None
+    bounded(parsed.id, 100, _("Mã bộ tiêu chí (id)"), "file")
+    bounded(parsed.title, 500, _("Tên bộ tiêu chí (title)"), "file")
     sha = hashlib.sha256(text.encode()).hexdigest()
     version, _created = MethodologyVersion.objects.get_or_create(
         sha256=sha,
@@ -69,7 +71,7 @@ def methodology_register(*, actor: User, text: str, source_name: str) -> Methodo
             "title": parsed.title,
             "year": parsed.year,
             "status": parsed.status,
-            "source_name": source_name,
+            "source_name": short_name(source_name),
             "text": text,
         },
     )
@@ -109,6 +111,7 @@ def period_create(
         )
     if not methodologies:
         raise ServiceError(_("Kỳ đánh giá cần ít nhất một khối đơn vị với bộ tiêu chí."))
+    name = bounded(name, 255, _("Tên kỳ đánh giá"), "name")
     period = Period.objects.create(year=year, name=name, **{k: deadlines[k] for k in order})
     PeriodGroup.objects.bulk_create(
         PeriodGroup(period=period, group=g, methodology=m) for g, m in methodologies.items()

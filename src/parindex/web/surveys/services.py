@@ -33,7 +33,7 @@ from parindex.core.survey import (
 from parindex.survey_io import read_responses_file
 from parindex.web.accounts.models import User
 from parindex.web.assessments.models import Assessment
-from parindex.web.common import ServiceError
+from parindex.web.common import ServiceError, bounded, short_name
 from parindex.web.evidence.services import sanitize_filename
 from parindex.web.periods.models import Period, PeriodState
 
@@ -75,16 +75,19 @@ def instrument_register(*, actor: User, text: str, source_name: str) -> SurveyIn
     except InstrumentError as exc:
         lines = [ReportLine.of(i) for i in exc.issues]
         raise ImportRejected(_("Công cụ khảo sát không hợp lệ."), lines) from None
+    bounded(parsed.id, 100, _("Mã công cụ khảo sát (id)"), "file")
+    bounded(parsed.title, 500, _("Tên công cụ khảo sát (title)"), "file")
+    bounded(parsed.source or "", 100, _("Nguồn khảo sát (source)"), "file")
     sha = hashlib.sha256(text.encode()).hexdigest()
     stored, _created = SurveyInstrument.objects.get_or_create(
         sha256=sha,
         defaults={
             "code": parsed.id,
-            "title": parsed.title[:500],
+            "title": parsed.title,
             "year": parsed.year,
             "status": parsed.status,
             "source": parsed.source or "",
-            "source_name": source_name[:255],
+            "source_name": short_name(source_name),
             "text": text,
             "created_by": actor,
         },

@@ -24,6 +24,8 @@ from .models import LineageKind, Unit, UnitGroup, UnitLineage
 
 REQUIRED = ("code", "name", "type", "group")
 OPTIONAL = ("group_name", "parent", "valid_from", "valid_to", "predecessors")
+# the longest text each column's database field takes (checked, never cut)
+LIMITS = {"code": 40, "name": 255, "group": 40, "group_name": 200}
 
 
 @dataclass
@@ -120,6 +122,12 @@ def units_import(*, actor: User, rows: Sequence[tuple[int, dict[str, object]]]) 
                 _("dòng %(line)s, cột %(column)s: thiếu mã khối")
                 % {"line": line, "column": "group"}
             )
+        for column, limit in LIMITS.items():
+            if len(_text(row, column)) > limit:
+                errors.append(
+                    _("dòng %(line)s, cột %(column)s: dài %(n)s ký tự, quá giới hạn %(limit)s")
+                    % {"line": line, "column": column, "n": len(_text(row, column)), "limit": limit}
+                )
         start, end = _date(row, "valid_from", line, errors), _date(row, "valid_to", line, errors)
         if start and end and end < start:
             errors.append(
