@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from parindex.core.units import fold
 from parindex.web.assessments import policy as assessment_policy
 from parindex.web.assessments import progress, selectors
 from parindex.web.assessments.models import Assessment, LeafScore
@@ -38,13 +37,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         .order_by("period__year", "unit__group__code", "unit__code")
     )
     todo, q = request.GET.get("todo", ""), request.GET.get("q", "").strip()
-    wanted = fold(q)
     shown = [
         a
-        for a in rows
+        for a in progress.narrowed(rows, q=q)
         if (todo != "appraise" or a.n_appraised < a.n_leaves)
         and (todo != "conclude" or a.n_answered > 0)
-        and (not wanted or wanted in fold(f"{a.unit.code} {a.unit.name}"))
     ]
     ctx = {"rows": shown, "total": len(rows), "todo": todo, "q": q, "filtered": bool(todo or q)}
     return render(request, "appraisal/queue.html", ctx)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from parindex.core import Methodology, Node, format_vn
+from parindex.core.units import fold
 from parindex.web.appraisal.models import RequestState
 from parindex.web.evidence.models import EvidenceLink
 from parindex.web.periods.services import methodology_of
@@ -102,3 +103,19 @@ def with_progress(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
         n_open=requests(RequestState.OPEN),
         n_answered=requests(RequestState.ANSWERED),
     )
+
+
+def narrowed(
+    rows: list[Assessment], *, group: str = "", state: str = "", q: str = ""
+) -> list[Assessment]:
+    """The rows of one ranking group, in one state, whose unit's code or name contains ``q``
+    typed with or without diacritics ("tan lap" finds "Xã Tân Lập"); empty means any. The
+    progress dashboard and the appraisal queue filter the rows they have already read."""
+    wanted = fold(q)
+    return [
+        r
+        for r in rows
+        if group in ("", r.unit.group.code)
+        and state in ("", r.state)
+        and (not wanted or wanted in fold(f"{r.unit.code} {r.unit.name}"))
+    ]

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from parindex.core.units import fold
 from parindex.web.assessments import progress
 from parindex.web.assessments.models import Assessment, AssessmentState, LeafScore
 from parindex.web.common import ServiceError, not_found
@@ -90,15 +89,7 @@ def _progress_rows(
         "state": request.GET.get("state", ""),
         "q": request.GET.get("q", "").strip(),
     }
-    wanted = fold(chosen["q"])
-    shown = [
-        r
-        for r in rows
-        if chosen["group"] in ("", r.unit.group.code)
-        and chosen["state"] in ("", r.state)
-        and (not wanted or wanted in fold(f"{r.unit.code} {r.unit.name}"))
-    ]
-    return rows, shown, chosen
+    return rows, progress.narrowed(rows, **chosen), chosen
 
 
 @login_required
